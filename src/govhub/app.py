@@ -1,0 +1,93 @@
+"""The Litestar application: plugins, routes, and the lifespan that opens the database and queue."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from arq.connections import ArqRedis
+from litestar import Litestar
+from litestar.config.compression import CompressionConfig
+from litestar.datastructures import State
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.static_files import create_static_files_router
+from piccolo.engine.base import Engine
+
+from govhub import db, queue
+from govhub.governance.controllers import GovernanceController
+from govhub.settings import PROJECT_ROOT, Settings, get_settings
+from govhub.web.errors import exception_handlers
+from govhub.web.health import healthz
+from govhub.web.templating import make_template_config
+
+__all__ = ["create_app"]
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    engine: Engine | None = None,
+    run_embedded_worker: bool | None = None,
+) -> Litestar:
+    """Build the app.
+
+    ``engine`` defaults to the one Piccolo's tables use. The embedded worker runs
+    when no Redis is configured, unless ``run_embedded_worker`` says otherwise.
+    """
+    settings = settings or get_settings()
+    if engine is None:
+        from piccolo.engine import engine_finder
+
+        engine = engine_finder()
+    if run_embedded_worker is None:
+        run_embedded_worker = settings.embedded_queue
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        with contextlib.suppress(Exception):
+            # A database that is down must not stop the process: /healthz reports it.
+            await db.open_engine(engine)
+        pool: ArqRedis = await queue.connect_queue(settings)
+        queue.set_queue(pool)
+        app.state.queue = pool
+        worker = task = None
+        if run_embedded_worker:
+            worker, task = queue.start_worker(pool)
+        try:
+            yield
+        finally:
+            if worker is not None and task is not None:
+                await worker.close()
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            queue.set_queue(None)
+            await pool.aclose()
+            await db.close_engine(engine)
+
+    return Litestar(
+        route_handlers=[
+            GovernanceController,
+            healthz,
+            create_static_files_router(
+                path="/static", directories=[PROJECT_ROOT / "static"], include_in_schema=False,
+                send_as_attachment=False,
+            ),
+        ],
+        plugins=[HTMXPlugin()],
+        template_config=make_template_config(settings),
+        exception_handlers=exception_handlers,
+        lifespan=[lifespan],
+        state=State({"settings": settings, "engine": engine}),
+        compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
+        # Only the JSON document: the interactive viewers load scripts from CDNs.
+        openapi_config=OpenAPIConfig(title="govhub", version="0.1.0", path="/api/schema",
+                                     render_plugins=[JsonRenderPlugin(path="/openapi.json")]),
+        debug=False,
+    )

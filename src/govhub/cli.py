@@ -1,0 +1,92 @@
+"""The ``govhub`` command: migrate, seed-demo, serve, worker."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+import click
+
+from govhub.settings import get_settings
+
+__all__ = ["main"]
+
+
+@click.group()
+def main() -> None:
+    """govhub: governance and congress platform for a local partnership."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("piccolo").setLevel(logging.WARNING)
+
+
+async def _migrate() -> None:
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    get_settings().var_dir.mkdir(parents=True, exist_ok=True)
+    result = await run_forwards(app_name="govhub", migration_id="all", fake=False)
+    if not result.success:
+        raise click.ClickException(f"migrations failed: {result.message}")
+
+
+@main.command()
+def migrate() -> None:
+    """Bring the database schema up to date (safe to run any time)."""
+    asyncio.run(_migrate())
+    click.echo("Database is up to date.")
+
+
+@main.command("seed-demo")
+def seed_demo() -> None:
+    """Load the demo partnership (safe to run again: it updates in place)."""
+    from piccolo.engine import engine_finder
+
+    from govhub.governance.demo import seed_demo as load
+
+    async def run() -> dict[str, int]:
+        engine = engine_finder()
+        async with engine.transaction():
+            return await load()
+
+    counts = asyncio.run(run())
+    click.echo("Demo data loaded: " + ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in counts.items()))
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int,
+              help="Web processes; more than one needs GOVHUB_REDIS_URL.")
+@click.option("--reload", is_flag=True, help="Restart when code changes (development).")
+def serve(host: str, port: int, workers: int, reload: bool) -> None:
+    """Run the web app (and, with no Redis configured, the worker inside it)."""
+    import uvicorn
+
+    settings = get_settings()
+    if workers > 1 and settings.embedded_queue:
+        raise click.UsageError("several web processes need GOVHUB_REDIS_URL: the embedded "
+                               "queue lives inside one process")
+    settings.resolved_secret_key()  # fail now, not on the first request, when it is missing
+    if settings.embedded_queue:
+        click.echo("No GOVHUB_REDIS_URL: jobs and reminders run inside this process.")
+    uvicorn.run("govhub.app:create_app", factory=True, host=host, port=port, workers=workers,
+                reload=reload, proxy_headers=True, log_level="info")
+
+
+@main.command()
+def worker() -> None:
+    """Run the background worker on Redis (GOVHUB_REDIS_URL)."""
+    from arq import run_worker
+    from arq.connections import RedisSettings
+
+    from govhub.worker import WorkerSettings
+
+    settings = get_settings()
+    if settings.embedded_queue:
+        raise click.UsageError("GOVHUB_REDIS_URL is not set. Without Redis, `govhub serve` "
+                               "runs the worker itself; set it to run a separate worker.")
+    run_worker(WorkerSettings, redis_settings=RedisSettings.from_dsn(settings.redis_url))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

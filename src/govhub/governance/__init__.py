@@ -1,0 +1,1 @@
+"""Organisations, people, bodies, memberships, the plan and its calls to action."""

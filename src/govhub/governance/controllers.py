@@ -1,0 +1,81 @@
+"""Public pages of the governance structure."""
+
+from __future__ import annotations
+
+from litestar import Controller, get
+from litestar.exceptions import NotFoundException
+from litestar.params import Parameter
+from litestar.plugins.htmx import HTMXRequest
+from jinja2_fragments.litestar import HTMXBlockTemplate
+
+from govhub import clock
+from govhub.governance import services
+from govhub.governance.rules import build_tree, group_by_organisation
+from govhub.governance.tables import BodyKind, Sector
+
+__all__ = ["GovernanceController"]
+
+
+def _page(template: str, request: HTMXRequest, block: str | None = None, **context) -> HTMXBlockTemplate:
+    """The whole page, or only ``block`` when htmx asks for it (and not for a history restore)."""
+    partial = block if request.htmx and not request.htmx.history_restore_request else None
+    return HTMXBlockTemplate(template_name=template, block_name=partial, context=context)
+
+
+class GovernanceController(Controller):
+    include_in_schema = False
+
+    @get("/", name="home")
+    async def home(self, request: HTMXRequest) -> HTMXBlockTemplate:
+        today = clock.today()
+        bodies = await services.visible_bodies()
+        executive = next((b for b in bodies if b.kind == BodyKind.executive_group), None)
+        boards = [b for b in bodies if executive and b.reports_to == executive.id]
+        others = [b for b in bodies if b is not executive and b not in boards]
+        plan, actions = await services.current_plan(today)
+        return _page("governance/home.html", request, executive=executive, boards=boards,
+                     others=others, plan=plan, actions=actions)
+
+    @get("/bodies", name="bodies")
+    async def bodies(self, request: HTMXRequest) -> HTMXBlockTemplate:
+        roots = build_tree(await services.visible_bodies())
+        return _page("governance/bodies.html", request, roots=roots)
+
+    @get("/bodies/{slug:str}", name="body")
+    async def body(
+        self,
+        request: HTMXRequest,
+        slug: str,
+        show: str | None = Parameter(query="show", default=None, required=False),
+    ) -> HTMXBlockTemplate:
+        body = await services.body_by_slug(slug)
+        if body is None:
+            raise NotFoundException()
+        today = clock.today()
+        current, past = await services.memberships_of_body(body, today)
+        children = [b for b in await services.visible_bodies() if b.reports_to == body.id]
+        return _page(
+            "governance/body.html", request, block="members" if show is not None else None,
+            body=body, parent=body.reports_to if body.reports_to and body.reports_to.is_public else None,
+            children=children, groups=group_by_organisation(current), past=past,
+            show_past=show == "past", actions=await services.calls_to_action_for(body),
+        )
+
+    @get("/organisations", name="organisations")
+    async def organisations(
+        self,
+        request: HTMXRequest,
+        sector: str | None = Parameter(query="sector", default=None, required=False),
+    ) -> HTMXBlockTemplate:
+        chosen = sector if sector in {s.value for s in Sector} else None
+        orgs = await services.organisations(chosen)
+        return _page("governance/organisations.html", request, block="results",
+                     organisations=orgs, sectors=list(Sector), chosen=chosen)
+
+    @get("/organisations/{slug:str}", name="organisation")
+    async def organisation(self, request: HTMXRequest, slug: str) -> HTMXBlockTemplate:
+        org = await services.organisation_by_slug(slug)
+        if org is None:
+            raise NotFoundException()
+        seats = await services.representation_of(org, clock.today())
+        return _page("governance/organisation.html", request, organisation=org, seats=seats)

@@ -1,0 +1,24 @@
+"""The one Piccolo app: every area's tables, migrated from the top-level ``migrations/``."""
+
+from piccolo.conf.apps import AppConfig
+
+from govhub.governance import tables as governance
+from govhub.settings import PROJECT_ROOT
+from govhub.system import WorkerHeartbeat
+
+TABLES = [
+    governance.Organisation,
+    governance.Person,
+    governance.Body,
+    governance.Membership,
+    governance.Plan,
+    governance.CallToAction,
+    governance.BodyCallToAction,
+    WorkerHeartbeat,
+]
+
+APP_CONFIG = AppConfig(
+    app_name="govhub",
+    migrations_folder_path=str(PROJECT_ROOT / "migrations"),
+    table_classes=TABLES,
+)

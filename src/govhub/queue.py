@@ -1,0 +1,100 @@
+"""The job queue: arq on real Redis, or on an in-process Redis stand-in when none is configured.
+
+The stand-in is fakeredis with one addition: arq's worker logs Redis ``INFO``
+when it starts, a command fakeredis does not implement.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import fakeredis
+from arq.connections import ArqRedis, RedisSettings, create_pool
+from arq.jobs import Job
+from arq.worker import Worker
+from fakeredis._clients._async import (
+    FakeAsyncRedisConnection,
+    FakeAsyncRedisMixin,
+    FakeReader,
+    FakeWriter,
+)
+from fakeredis._commands import command
+from fakeredis._socket._async import AsyncFakeSocket
+
+from govhub.settings import Settings
+
+__all__ = ["EmbeddedRedis", "connect_queue", "enqueue", "get_queue", "set_queue", "start_worker"]
+
+logger = logging.getLogger(__name__)
+
+
+class _EmbeddedSocket(AsyncFakeSocket):
+    @command(name="info", fixed=(), repeat=(bytes,))
+    def info(self, *sections: bytes) -> bytes:
+        return b"# Server\r\nredis_version:embedded\r\n"
+
+
+class _EmbeddedConnection(FakeAsyncRedisConnection):
+    async def _connect(self) -> None:
+        await super()._connect()
+        self._sock = _EmbeddedSocket(
+            self._server,
+            self.db,
+            client_class=self._client_class,
+            lua_modules=self._lua_modules,
+            client_info=self._client_info,
+        )
+        self._reader = FakeReader(self._sock)
+        self._writer = FakeWriter(self._sock)
+
+
+class EmbeddedRedis(FakeAsyncRedisMixin, ArqRedis):
+    """An arq pool whose Redis lives in this process's memory."""
+
+    def __init__(self) -> None:
+        super().__init__(server=fakeredis.FakeServer(), connection_class=_EmbeddedConnection)
+
+
+async def connect_queue(settings: Settings) -> ArqRedis:
+    """The arq pool the settings ask for."""
+    if settings.embedded_queue:
+        return EmbeddedRedis()
+    return await create_pool(RedisSettings.from_dsn(settings.redis_url))
+
+
+_current: ArqRedis | None = None
+
+
+def set_queue(pool: ArqRedis | None) -> None:
+    """Make ``pool`` the queue that :func:`enqueue` uses in this process."""
+    global _current
+    _current = pool
+
+
+def get_queue() -> ArqRedis:
+    if _current is None:
+        raise RuntimeError("the job queue is not connected (is the app's lifespan running?)")
+    return _current
+
+
+async def enqueue(function: str, *args: Any, **kwargs: Any) -> Job | None:
+    """Queue a job by name. Call it only after the transaction that prompted it has committed."""
+    return await get_queue().enqueue_job(function, *args, **kwargs)
+
+
+def start_worker(pool: ArqRedis) -> tuple[Worker, asyncio.Task[None]]:
+    """Run the worker's jobs and cron schedule inside this process (the embedded mode)."""
+    from govhub.worker import WorkerSettings
+
+    worker = Worker(
+        functions=WorkerSettings.functions,
+        cron_jobs=WorkerSettings.cron_jobs,
+        redis_pool=pool,
+        handle_signals=False,
+        poll_delay=0.1,
+        max_jobs=WorkerSettings.max_jobs,
+        ctx={"worker_name": "embedded"},
+    )
+    return worker, asyncio.create_task(worker.main(), name="govhub-embedded-worker")

@@ -1,0 +1,104 @@
+"""Typed settings, read once from the environment (prefix ``GOVHUB_``).
+
+Every field has a safe development default, so ``govhub serve`` runs with no
+configuration at all; production refuses to start without a real secret key.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["PROJECT_ROOT", "Settings", "get_settings"]
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+"""The checkout: templates/, static/ and migrations/ live here."""
+
+logger = logging.getLogger(__name__)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="GOVHUB_", use_attribute_docstrings=True, extra="ignore"
+    )
+
+    env: Literal["development", "production"] = "development"
+    """``production`` requires a secret key and marks cookies Secure over https."""
+
+    database_url: str = ""
+    """``sqlite:///path/to/file.sqlite3`` or ``postgresql://user@host:5432/name``; empty means ``var/govhub.sqlite3``."""
+
+    redis_url: str = ""
+    """``redis://host:6379/0``; empty runs the job queue and its cron schedule inside the web process."""
+
+    smtp_url: str = ""
+    """``smtp://user:password@host:587`` (``smtps://`` for implicit TLS); empty keeps mail in the outbox for admins to read."""
+
+    mail_from: str = "Tower Hamlets Partnership <partnership@govhub.invalid>"
+    """The From address of every email govhub sends."""
+
+    secret_key: str = ""
+    """Signs sessions and tokens; empty in development means one generated into ``var/secret_key``."""
+
+    base_url: str = "http://127.0.0.1:8000"
+    """The public address, used for links in emails and calendar files."""
+
+    time_zone: str = "Europe/London"
+    """The partnership's time zone: meeting times are entered and shown in it."""
+
+    var_dir: Path = PROJECT_ROOT / "var"
+    """Where the SQLite file, the generated secret key and uploaded papers live."""
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.var_dir / 'govhub.sqlite3'}"
+
+    @property
+    def embedded_queue(self) -> bool:
+        """True when no Redis is configured: jobs run in the web process."""
+        return not self.redis_url
+
+    def resolved_secret_key(self) -> str:
+        """The secret key; in development one is generated once into ``var/``."""
+        if self.secret_key:
+            return self.secret_key
+        if self.env == "production":
+            raise RuntimeError("GOVHUB_SECRET_KEY must be set when GOVHUB_ENV=production")
+        path = self.var_dir / "secret_key"
+        if not path.exists():
+            self.var_dir.mkdir(parents=True, exist_ok=True)
+            path.touch(mode=0o600)
+            path.write_text(secrets.token_urlsafe(48))
+            logger.warning("GOVHUB_SECRET_KEY is not set: generated one into %s", path)
+        return path.read_text().strip()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read from the environment on first use."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""Shared web pieces: templates, error pages, health, htmx helpers."""

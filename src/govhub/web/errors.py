@@ -1,0 +1,67 @@
+"""Error pages: a real 404, a plain 500 with no stack trace, JSON for API clients."""
+
+from __future__ import annotations
+
+import logging
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, NotFoundException, ValidationException
+from litestar.response import Template
+from litestar.status_codes import HTTP_404_NOT_FOUND, HTTP_500_INTERNAL_SERVER_ERROR
+
+__all__ = ["exception_handlers"]
+
+logger = logging.getLogger(__name__)
+
+_TITLES = {
+    400: "Sorry, there is a problem with that request",
+    403: "You do not have access to this page",
+    404: "Page not found",
+    405: "That action is not allowed here",
+    429: "Too many attempts",
+    500: "Sorry, there is a problem with the service",
+}
+
+
+def _wants_json(request: Request) -> bool:
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def _error_response(request: Request, status: int, detail: str) -> Response:
+    if _wants_json(request):
+        return Response({"status_code": status, "detail": detail}, status_code=status,
+                        media_type=MediaType.JSON)
+    return Template(
+        template_name="errors/error.html",
+        context={"status": status, "title": _TITLES.get(status, _TITLES[400]), "detail": detail},
+        status_code=status,
+        media_type=MediaType.HTML,
+    )
+
+
+def _http_error(request: Request, exc: HTTPException) -> Response:
+    status = exc.status_code
+    detail = exc.detail if status < 500 else _TITLES[500]
+    if isinstance(exc, ValidationException) and status == 400:
+        # A path or query value of the wrong shape: for a page that is "not found".
+        if not _wants_json(request):
+            return _error_response(request, HTTP_404_NOT_FOUND, _TITLES[404])
+        return Response({"status_code": 400, "detail": exc.detail, "extra": exc.extra},
+                        status_code=400, media_type=MediaType.JSON)
+    if isinstance(exc, NotFoundException):
+        detail = "If you typed the web address, check it is correct."
+    return _error_response(request, status, detail)
+
+
+def _server_error(request: Request, exc: Exception) -> Response:
+    logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return _error_response(request, HTTP_500_INTERNAL_SERVER_ERROR,
+                           "Try again later. The error has been logged.")
+
+
+exception_handlers = {
+    HTTPException: _http_error,
+    HTTP_500_INTERNAL_SERVER_ERROR: _server_error,
+    Exception: _server_error,
+}

@@ -1,0 +1,39 @@
+"""arq worker settings: every area's jobs and cron schedule.
+
+``govhub worker`` runs these on Redis; with no Redis configured the web process
+runs the same functions itself (see :func:`govhub.queue.start_worker`).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+
+from arq import cron
+
+from govhub import db
+from govhub.system import heartbeat
+
+__all__ = ["WorkerSettings"]
+
+
+async def _startup(ctx: dict) -> None:
+    from piccolo.engine import engine_finder
+
+    ctx.setdefault("worker_name", f"{socket.gethostname()}:{os.getpid()}")
+    engine = engine_finder()
+    await db.open_engine(engine)
+    ctx["engine"] = engine
+
+
+async def _shutdown(ctx: dict) -> None:
+    if engine := ctx.get("engine"):
+        await db.close_engine(engine)
+
+
+class WorkerSettings:
+    functions = [heartbeat]
+    cron_jobs = [cron(heartbeat, second=0, run_at_startup=True, unique=False)]
+    max_jobs = 20
+    on_startup = _startup
+    on_shutdown = _shutdown
