@@ -20,6 +20,22 @@ def main() -> None:
     logging.getLogger("piccolo").setLevel(logging.WARNING)
 
 
+def _run(work) -> object:
+    """Run one coroutine function with the database open, and close it after."""
+    from piccolo.engine import engine_finder
+
+    from govhub import db
+
+    async def wrapped():
+        engine = engine_finder()
+        try:
+            return await work()
+        finally:
+            await db.close_engine(engine)
+
+    return asyncio.run(wrapped())
+
+
 async def _migrate() -> None:
     from piccolo.apps.migrations.commands.forwards import run_forwards
 
@@ -32,23 +48,16 @@ async def _migrate() -> None:
 @main.command()
 def migrate() -> None:
     """Bring the database schema up to date (safe to run any time)."""
-    asyncio.run(_migrate())
+    _run(_migrate)
     click.echo("Database is up to date.")
 
 
 @main.command("seed-demo")
 def seed_demo() -> None:
     """Load the demo partnership (safe to run again: it updates in place)."""
-    from piccolo.engine import engine_finder
-
     from govhub.governance.demo import seed_demo as load
 
-    async def run() -> dict[str, int]:
-        engine = engine_finder()
-        async with engine.transaction():
-            return await load()
-
-    counts = asyncio.run(run())
+    counts = _run(load)
     click.echo("Demo data loaded: " + ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in counts.items()))
 
 

@@ -2,13 +2,52 @@
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
 from urllib.parse import urlsplit
 
+import aiosqlite
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine
+from piccolo.engine.sqlite import SQLiteEngine, dict_factory
 
-__all__ = ["close_engine", "is_sqlite", "make_engine", "open_engine", "ping"]
+__all__ = ["KeptConnectionSQLiteEngine", "close_engine", "is_sqlite", "make_engine", "open_engine", "ping"]
+
+
+class KeptConnectionSQLiteEngine(SQLiteEngine):
+    """Piccolo's SQLite engine, keeping one connection for queries outside a transaction.
+
+    Piccolo opens (and closes) a connection for every such query, which costs
+    about a millisecond each. Here they share one autocommit connection, which
+    aiosqlite already runs one statement at a time; a transaction still gets a
+    connection of its own, so its statements never mix with other requests'.
+    """
+
+    def __init__(self, path: str, **connection_kwargs: Any) -> None:
+        super().__init__(path=path, **connection_kwargs)
+        self._kept: aiosqlite.Connection | None = None
+        self._opening = asyncio.Lock()
+
+    async def _kept_connection(self) -> aiosqlite.Connection:
+        if self._kept is None:
+            async with self._opening:
+                if self._kept is None:
+                    connection = await aiosqlite.connect(**self.connection_kwargs)
+                    connection.row_factory = dict_factory  # type: ignore[assignment]
+                    await connection.execute("PRAGMA foreign_keys = 1")
+                    self._kept = connection
+        return self._kept
+
+    async def _run_in_new_connection(self, query: str, args: list[Any] | None = None,
+                                     query_type: str = "generic", table: Any = None):
+        connection = await self._kept_connection()
+        async with connection.execute(query, args or []) as cursor:
+            return await cursor.fetchall()
+
+    async def close(self) -> None:
+        if self._kept is not None:
+            connection, self._kept = self._kept, None
+            await connection.close()
 
 
 def make_engine(url: str) -> Engine:
@@ -18,7 +57,7 @@ def make_engine(url: str) -> Engine:
         path = url.removeprefix("sqlite:///").removeprefix("sqlite://")
         # A generous busy timeout: the embedded default shares one file
         # between the web requests and the in-process worker.
-        return SQLiteEngine(path=path, timeout=30)
+        return KeptConnectionSQLiteEngine(path=path, timeout=30)
     if scheme in {"postgres", "postgresql"}:
         return PostgresEngine(config={"dsn": url}, log_queries=False)
     raise ValueError(f"GOVHUB_DATABASE_URL: unsupported scheme {scheme!r} (use sqlite or postgresql)")
@@ -39,7 +78,10 @@ async def open_engine(engine: Engine) -> None:
 
 async def close_engine(engine: Engine) -> None:
     if isinstance(engine, PostgresEngine):
-        await engine.close_connection_pool()
+        if engine.pool is not None:  # none when the server was down at start-up
+            await engine.close_connection_pool()
+    elif isinstance(engine, KeptConnectionSQLiteEngine):
+        await engine.close()
 
 
 async def ping(engine: Engine) -> None:

@@ -11,7 +11,7 @@ import logging
 from typing import Any
 
 import fakeredis
-from arq.connections import ArqRedis, RedisSettings, create_pool
+from arq.connections import ArqRedis
 from arq.jobs import Job
 from arq.worker import Worker
 from fakeredis._clients._async import (
@@ -61,7 +61,8 @@ async def connect_queue(settings: Settings) -> ArqRedis:
     """The arq pool the settings ask for."""
     if settings.embedded_queue:
         return EmbeddedRedis()
-    return await create_pool(RedisSettings.from_dsn(settings.redis_url))
+    # Connects on first use, so a Redis outage shows on /healthz instead of stopping start-up.
+    return ArqRedis.from_url(settings.redis_url)
 
 
 _current: ArqRedis | None = None

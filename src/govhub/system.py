@@ -22,9 +22,8 @@ async def heartbeat(ctx: dict) -> str:
     """arq job: record that this worker is alive. Safe to run any number of times."""
     name = ctx.get("worker_name") or f"{socket.gethostname()}"
     now = dt.datetime.now(dt.UTC)
-    updated = await WorkerHeartbeat.update({WorkerHeartbeat.last_seen: now}).where(
-        WorkerHeartbeat.worker == name
-    ).returning(WorkerHeartbeat.id)
-    if not updated:
-        await WorkerHeartbeat.insert(WorkerHeartbeat(worker=name, last_seen=now))
+    # One atomic upsert: two runs at once (the startup cron and a queued job) must not collide.
+    await WorkerHeartbeat.insert(WorkerHeartbeat(worker=name, last_seen=now)).on_conflict(
+        target=WorkerHeartbeat.worker, action="DO UPDATE", values=[WorkerHeartbeat.last_seen]
+    )
     return name

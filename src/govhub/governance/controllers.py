@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from litestar import Controller, get
 from litestar.exceptions import NotFoundException
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery
 from litestar.plugins.htmx import HTMXRequest
 from jinja2_fragments.litestar import HTMXBlockTemplate
 
@@ -45,8 +45,8 @@ class GovernanceController(Controller):
     async def body(
         self,
         request: HTMXRequest,
-        slug: str,
-        show: str | None = Parameter(query="show", default=None, required=False),
+        slug: FromPath[str],
+        show: FromQuery[str | None] = None,
     ) -> HTMXBlockTemplate:
         body = await services.body_by_slug(slug)
         if body is None:
@@ -65,7 +65,7 @@ class GovernanceController(Controller):
     async def organisations(
         self,
         request: HTMXRequest,
-        sector: str | None = Parameter(query="sector", default=None, required=False),
+        sector: FromQuery[str | None] = None,
     ) -> HTMXBlockTemplate:
         chosen = sector if sector in {s.value for s in Sector} else None
         orgs = await services.organisations(chosen)
@@ -73,7 +73,7 @@ class GovernanceController(Controller):
                      organisations=orgs, sectors=list(Sector), chosen=chosen)
 
     @get("/organisations/{slug:str}", name="organisation")
-    async def organisation(self, request: HTMXRequest, slug: str) -> HTMXBlockTemplate:
+    async def organisation(self, request: HTMXRequest, slug: FromPath[str]) -> HTMXBlockTemplate:
         org = await services.organisation_by_slug(slug)
         if org is None:
             raise NotFoundException()

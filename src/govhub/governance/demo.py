@@ -52,7 +52,12 @@ def _date(value: str | None) -> dt.date | None:
 
 
 async def seed_demo() -> dict[str, int]:
-    """Load or refresh the demo data; returns how many rows of each kind it describes."""
+    """Load or refresh the demo data in one transaction; returns how many rows of each kind."""
+    async with Organisation._meta.db.transaction():
+        return await _seed()
+
+
+async def _seed() -> dict[str, int]:
     orgs = {
         slug: await _upsert(Organisation, {Organisation.slug: slug}, {
             Organisation.name: name, Organisation.short_name: short,

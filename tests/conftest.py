@@ -1,0 +1,195 @@
+"""Test set-up: a migrated database per run, emptied after every test, and the app in-process.
+
+By default the suite runs on a fresh SQLite file with the embedded queue. Give it
+``GOVHUB_DATABASE_URL`` (a PostgreSQL database whose name contains "test" or "ci")
+and ``GOVHUB_REDIS_URL`` to run the same tests on PostgreSQL and real Redis.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from urllib.parse import urlsplit
+
+# The environment must be set before govhub (and so Piccolo) is imported.
+_TMP = Path(tempfile.mkdtemp(prefix="govhub-tests-"))
+os.environ.setdefault("GOVHUB_VAR_DIR", str(_TMP))
+os.environ.setdefault("GOVHUB_DATABASE_URL", f"sqlite:///{_TMP / 'test.sqlite3'}")
+os.environ.setdefault("GOVHUB_SECRET_KEY", "test-secret-key-not-for-production")
+os.environ.setdefault("GOVHUB_BASE_URL", "http://testserver")
+os.environ["PICCOLO_CONF"] = "govhub.piccolo_conf"
+
+_db_name = urlsplit(os.environ["GOVHUB_DATABASE_URL"]).path.rsplit("/", 1)[-1]
+if os.environ["GOVHUB_DATABASE_URL"].startswith("postgres") and not (
+    "test" in _db_name or "ci" in _db_name
+):
+    raise SystemExit(f"refusing to run tests on database {_db_name!r}: every test empties it")
+
+import asyncio  # noqa: E402
+import contextlib  # noqa: E402
+import itertools  # noqa: E402
+from collections.abc import AsyncIterator  # noqa: E402
+
+import httpx  # noqa: E402
+import pytest  # noqa: E402
+from piccolo.apps.migrations.commands.forwards import run_forwards  # noqa: E402
+from piccolo.engine import engine_finder  # noqa: E402
+
+from govhub import db  # noqa: E402
+from govhub.app import create_app  # noqa: E402
+from govhub.governance.tables import (  # noqa: E402
+    Body,
+    Membership,
+    Organisation,
+    Person,
+)
+from govhub.piccolo_app import TABLES  # noqa: E402
+from govhub.settings import get_settings  # noqa: E402
+
+ON_POSTGRES = os.environ["GOVHUB_DATABASE_URL"].startswith("postgres")
+WITH_REDIS = bool(os.environ.get("GOVHUB_REDIS_URL"))
+
+
+def pytest_report_header(config) -> list[str]:
+    return [f"govhub database: {'PostgreSQL' if ON_POSTGRES else 'SQLite'} ({_db_name}); "
+            f"queue: {'Redis' if WITH_REDIS else 'embedded'}"]
+
+
+@pytest.fixture(scope="session")
+def settings():
+    return get_settings()
+
+
+@pytest.fixture(scope="session")
+async def engine(settings):
+    engine = engine_finder()
+    result = await run_forwards(app_name="govhub", migration_id="all", fake=False)
+    assert result.success, result.message
+    await db.open_engine(engine)
+    yield engine
+    await db.close_engine(engine)
+
+
+@pytest.fixture(autouse=True)
+async def clean_database(request) -> AsyncIterator[None]:
+    """Every test starts from empty tables (tests that need no database skip this)."""
+    if "no_db" in request.keywords:
+        yield
+        return
+    engine = request.getfixturevalue("engine")
+    yield
+    names = [table._meta.tablename for table in reversed(TABLES)]
+    if db.is_sqlite(engine):
+        for name in names:
+            await engine.run_ddl(f"DELETE FROM {name}")
+    else:
+        await engine.run_ddl(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE")
+
+
+@contextlib.asynccontextmanager
+async def running(app) -> AsyncIterator[None]:
+    """Run the app's ASGI lifespan in a task of its own, as a server would.
+
+    (``app.lifespan()`` enters an anyio cancel scope that pytest-asyncio would
+    exit from a different task.)
+    """
+    inbox: asyncio.Queue = asyncio.Queue()
+    outbox: asyncio.Queue = asyncio.Queue()
+    task = asyncio.create_task(app({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}},
+                                   inbox.get, outbox.put))
+    await inbox.put({"type": "lifespan.startup"})
+    started = await outbox.get()
+    assert started["type"] == "lifespan.startup.complete", started
+    try:
+        yield
+    finally:
+        await inbox.put({"type": "lifespan.shutdown"})
+        await outbox.get()
+        await task
+
+
+@pytest.fixture
+async def app(engine, settings):
+    app = create_app(settings, engine=engine)
+    async with running(app):
+        yield app
+
+
+@pytest.fixture
+async def make_app(engine, settings):
+    """Start an app with other settings or another engine; stopped after the test."""
+    async with contextlib.AsyncExitStack() as stack:
+
+        async def make(*, engine=engine, **changes):
+            app = create_app(settings.model_copy(update=changes), engine=engine)
+            await stack.enter_async_context(running(app))
+            return app
+
+        yield make
+
+
+def client_for(app) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+
+
+@pytest.fixture
+async def client(app) -> AsyncIterator[httpx.AsyncClient]:
+    async with client_for(app) as client:
+        yield client
+
+
+# Factories: each makes one row with sensible defaults; pass overrides by name.
+
+_seq = itertools.count(1)
+
+
+@pytest.fixture
+def make_org(engine):
+    async def make(**overrides) -> Organisation:
+        n = next(_seq)
+        values = {"name": f"Organisation {n}", "slug": f"org-{n}", "sector": "voluntary"}
+        org = Organisation(**{**values, **overrides})
+        await org.save()
+        return org
+
+    return make
+
+
+@pytest.fixture
+def make_person(engine):
+    async def make(**overrides) -> Person:
+        n = next(_seq)
+        person = Person(**{"name": f"Person {n}", "email": f"person{n}@example.org", **overrides})
+        await person.save()
+        return person
+
+    return make
+
+
+@pytest.fixture
+def make_body(engine):
+    async def make(**overrides) -> Body:
+        n = next(_seq)
+        values = {"name": f"Board {n}", "slug": f"board-{n}", "kind": "thematic_board"}
+        body = Body(**{**values, **overrides})
+        await body.save()
+        return body
+
+    return make
+
+
+@pytest.fixture
+def make_membership(engine, make_person, make_body, make_org):
+    import datetime as dt
+
+    async def make(**overrides) -> Membership:
+        person = overrides.pop("person", None) or await make_person()
+        body = overrides.pop("body", None) or await make_body()
+        org = overrides.pop("organisation", None) or await make_org()
+        values = {"role": "member", "start_date": dt.date(2024, 4, 1)}
+        membership = Membership(person=person, body=body, organisation=org, **{**values, **overrides})
+        await membership.save()
+        return membership
+
+    return make
