@@ -52,8 +52,10 @@ WITH_REDIS = bool(os.environ.get("GOVHUB_REDIS_URL"))
 
 
 def pytest_report_header(config) -> list[str]:
-    return [f"govhub database: {'PostgreSQL' if ON_POSTGRES else 'SQLite'} ({_db_name}); "
-            f"queue: {'Redis' if WITH_REDIS else 'embedded'}"]
+    return [
+        f"govhub database: {'PostgreSQL' if ON_POSTGRES else 'SQLite'} ({_db_name}); "
+        f"queue: {'Redis' if WITH_REDIS else 'embedded'}"
+    ]
 
 
 @pytest.fixture(scope="session")
@@ -96,8 +98,9 @@ async def running(app) -> AsyncIterator[None]:
     """
     inbox: asyncio.Queue = asyncio.Queue()
     outbox: asyncio.Queue = asyncio.Queue()
-    task = asyncio.create_task(app({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}},
-                                   inbox.get, outbox.put))
+    task = asyncio.create_task(
+        app({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}, inbox.get, outbox.put)
+    )
     await inbox.put({"type": "lifespan.startup"})
     started = await outbox.get()
     assert started["type"] == "lifespan.startup.complete", started
@@ -188,7 +191,9 @@ def make_membership(engine, make_person, make_body, make_org):
         body = overrides.pop("body", None) or await make_body()
         org = overrides.pop("organisation", None) or await make_org()
         values = {"role": "member", "start_date": dt.date(2024, 4, 1)}
-        membership = Membership(person=person, body=body, organisation=org, **{**values, **overrides})
+        membership = Membership(
+            person=person, body=body, organisation=org, **{**values, **overrides}
+        )
         await membership.save()
         return membership
 

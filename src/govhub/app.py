@@ -76,7 +76,9 @@ def create_app(
             GovernanceController,
             healthz,
             create_static_files_router(
-                path="/static", directories=[PROJECT_ROOT / "static"], include_in_schema=False,
+                path="/static",
+                directories=[PROJECT_ROOT / "static"],
+                include_in_schema=False,
                 send_as_attachment=False,
             ),
         ],
@@ -87,7 +89,11 @@ def create_app(
         state=State({"settings": settings, "engine": engine}),
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
         # Only the JSON document: the interactive viewers load scripts from CDNs.
-        openapi_config=OpenAPIConfig(title="govhub", version="0.1.0", path="/api/schema",
-                                     render_plugins=[JsonRenderPlugin(path="/openapi.json")]),
+        openapi_config=OpenAPIConfig(
+            title="govhub",
+            version="0.1.0",
+            path="/api/schema",
+            render_plugins=[JsonRenderPlugin(path="/openapi.json")],
+        ),
         debug=False,
     )

@@ -58,14 +58,22 @@ def seed_demo() -> None:
     from govhub.governance.demo import seed_demo as load
 
     counts = _run(load)
-    click.echo("Demo data loaded: " + ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in counts.items()))
+    click.echo(
+        "Demo data loaded: "
+        + ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in counts.items())
+    )
 
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=1, show_default=True, type=int,
-              help="Web processes; more than one needs GOVHUB_REDIS_URL.")
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=int,
+    help="Web processes; more than one needs GOVHUB_REDIS_URL.",
+)
 @click.option("--reload", is_flag=True, help="Restart when code changes (development).")
 def serve(host: str, port: int, workers: int, reload: bool) -> None:
     """Run the web app (and, with no Redis configured, the worker inside it)."""
@@ -73,13 +81,23 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
 
     settings = get_settings()
     if workers > 1 and settings.embedded_queue:
-        raise click.UsageError("several web processes need GOVHUB_REDIS_URL: the embedded "
-                               "queue lives inside one process")
+        raise click.UsageError(
+            "several web processes need GOVHUB_REDIS_URL: the embedded "
+            "queue lives inside one process"
+        )
     settings.resolved_secret_key()  # fail now, not on the first request, when it is missing
     if settings.embedded_queue:
         click.echo("No GOVHUB_REDIS_URL: jobs and reminders run inside this process.")
-    uvicorn.run("govhub.app:create_app", factory=True, host=host, port=port, workers=workers,
-                reload=reload, proxy_headers=True, log_level="info")
+    uvicorn.run(
+        "govhub.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        reload=reload,
+        proxy_headers=True,
+        log_level="info",
+    )
 
 
 @main.command()
@@ -92,8 +110,10 @@ def worker() -> None:
 
     settings = get_settings()
     if settings.embedded_queue:
-        raise click.UsageError("GOVHUB_REDIS_URL is not set. Without Redis, `govhub serve` "
-                               "runs the worker itself; set it to run a separate worker.")
+        raise click.UsageError(
+            "GOVHUB_REDIS_URL is not set. Without Redis, `govhub serve` "
+            "runs the worker itself; set it to run a separate worker."
+        )
     run_worker(WorkerSettings, redis_settings=RedisSettings.from_dsn(settings.redis_url))
 
 

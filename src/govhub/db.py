@@ -11,7 +11,14 @@ from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, dict_factory
 
-__all__ = ["KeptConnectionSQLiteEngine", "close_engine", "is_sqlite", "make_engine", "open_engine", "ping"]
+__all__ = [
+    "KeptConnectionSQLiteEngine",
+    "close_engine",
+    "is_sqlite",
+    "make_engine",
+    "open_engine",
+    "ping",
+]
 
 
 class KeptConnectionSQLiteEngine(SQLiteEngine):
@@ -38,8 +45,13 @@ class KeptConnectionSQLiteEngine(SQLiteEngine):
                     self._kept = connection
         return self._kept
 
-    async def _run_in_new_connection(self, query: str, args: list[Any] | None = None,
-                                     query_type: str = "generic", table: Any = None):
+    async def _run_in_new_connection(
+        self,
+        query: str,
+        args: list[Any] | None = None,
+        query_type: str = "generic",
+        table: Any = None,
+    ):
         connection = await self._kept_connection()
         async with connection.execute(query, args or []) as cursor:
             return await cursor.fetchall()
@@ -60,7 +72,9 @@ def make_engine(url: str) -> Engine:
         return KeptConnectionSQLiteEngine(path=path, timeout=30)
     if scheme in {"postgres", "postgresql"}:
         return PostgresEngine(config={"dsn": url}, log_queries=False)
-    raise ValueError(f"GOVHUB_DATABASE_URL: unsupported scheme {scheme!r} (use sqlite or postgresql)")
+    raise ValueError(
+        f"GOVHUB_DATABASE_URL: unsupported scheme {scheme!r} (use sqlite or postgresql)"
+    )
 
 
 def is_sqlite(engine: Engine) -> bool:

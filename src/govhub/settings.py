@@ -33,19 +33,19 @@ class Settings(BaseSettings):
     """``production`` requires a secret key and marks cookies Secure over https."""
 
     database_url: str = ""
-    """``sqlite:///path/to/file.sqlite3`` or ``postgresql://user@host:5432/name``; empty means ``var/govhub.sqlite3``."""
+    """``sqlite:///path/file.sqlite3`` or ``postgresql://user@host/db``; empty: a file in var/."""
 
     redis_url: str = ""
-    """``redis://host:6379/0``; empty runs the job queue and its cron schedule inside the web process."""
+    """``redis://host:6379/0``; empty runs the job queue and its cron jobs in the web process."""
 
     smtp_url: str = ""
-    """``smtp://user:password@host:587`` (``smtps://`` for implicit TLS); empty keeps mail in the outbox for admins to read."""
+    """``smtp://user:pass@host:587`` (``smtps://`` for TLS); empty: mail stays in the outbox."""
 
     mail_from: str = "Tower Hamlets Partnership <partnership@govhub.invalid>"
     """The From address of every email govhub sends."""
 
     secret_key: str = ""
-    """Signs sessions and tokens; empty in development means one generated into ``var/secret_key``."""
+    """Signs sessions and tokens; empty in development: generated into ``var/secret_key``."""
 
     base_url: str = "http://127.0.0.1:8000"
     """The public address, used for links in emails and calendar files."""

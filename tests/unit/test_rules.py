@@ -61,9 +61,13 @@ def test_members_are_grouped_by_organisation_with_the_chair_first():
     def m(name, org, role):
         return NS(person=NS(name=name), organisation=org, role=role)
 
-    groups = group_by_organisation([
-        m("Zara", council, "member"), m("Abdul", council, "chair"), m("Hodan", cvs, "vice_chair"),
-        m("Nobody", None, "observer"),
-    ])
+    groups = group_by_organisation(
+        [
+            m("Zara", council, "member"),
+            m("Abdul", council, "chair"),
+            m("Hodan", cvs, "vice_chair"),
+            m("Nobody", None, "observer"),
+        ]
+    )
     assert [(org.name if org else None) for org, _ in groups] == ["CVS", "Council", None]
     assert [x.person.name for x in groups[1][1]] == ["Abdul", "Zara"]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from jinja2_fragments.litestar import HTMXBlockTemplate
 from litestar import Controller, get
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.htmx import HTMXRequest
-from jinja2_fragments.litestar import HTMXBlockTemplate
 
 from govhub import clock
 from govhub.governance import services
@@ -16,7 +16,9 @@ from govhub.governance.tables import BodyKind, Sector
 __all__ = ["GovernanceController"]
 
 
-def _page(template: str, request: HTMXRequest, block: str | None = None, **context) -> HTMXBlockTemplate:
+def _page(
+    template: str, request: HTMXRequest, block: str | None = None, **context
+) -> HTMXBlockTemplate:
     """The whole page, or only ``block`` when htmx asks for it (and not for a history restore)."""
     partial = block if request.htmx and not request.htmx.history_restore_request else None
     return HTMXBlockTemplate(template_name=template, block_name=partial, context=context)
@@ -33,8 +35,15 @@ class GovernanceController(Controller):
         boards = [b for b in bodies if executive and b.reports_to == executive.id]
         others = [b for b in bodies if b is not executive and b not in boards]
         plan, actions = await services.current_plan(today)
-        return _page("governance/home.html", request, executive=executive, boards=boards,
-                     others=others, plan=plan, actions=actions)
+        return _page(
+            "governance/home.html",
+            request,
+            executive=executive,
+            boards=boards,
+            others=others,
+            plan=plan,
+            actions=actions,
+        )
 
     @get("/bodies", name="bodies")
     async def bodies(self, request: HTMXRequest) -> HTMXBlockTemplate:
@@ -55,10 +64,16 @@ class GovernanceController(Controller):
         current, past = await services.memberships_of_body(body, today)
         children = [b for b in await services.visible_bodies() if b.reports_to == body.id]
         return _page(
-            "governance/body.html", request, block="members" if show is not None else None,
-            body=body, parent=body.reports_to if body.reports_to and body.reports_to.is_public else None,
-            children=children, groups=group_by_organisation(current), past=past,
-            show_past=show == "past", actions=await services.calls_to_action_for(body),
+            "governance/body.html",
+            request,
+            block="members" if show is not None else None,
+            body=body,
+            parent=body.reports_to if body.reports_to and body.reports_to.is_public else None,
+            children=children,
+            groups=group_by_organisation(current),
+            past=past,
+            show_past=show == "past",
+            actions=await services.calls_to_action_for(body),
         )
 
     @get("/organisations", name="organisations")
@@ -69,8 +84,14 @@ class GovernanceController(Controller):
     ) -> HTMXBlockTemplate:
         chosen = sector if sector in {s.value for s in Sector} else None
         orgs = await services.organisations(chosen)
-        return _page("governance/organisations.html", request, block="results",
-                     organisations=orgs, sectors=list(Sector), chosen=chosen)
+        return _page(
+            "governance/organisations.html",
+            request,
+            block="results",
+            organisations=orgs,
+            sectors=list(Sector),
+            chosen=chosen,
+        )
 
     @get("/organisations/{slug:str}", name="organisation")
     async def organisation(self, request: HTMXRequest, slug: FromPath[str]) -> HTMXBlockTemplate:

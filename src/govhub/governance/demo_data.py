@@ -9,22 +9,47 @@ from __future__ import annotations
 
 # slug: (name, short name, sector, website)
 ORGANISATIONS = {
-    "tower-hamlets-council": ("London Borough of Tower Hamlets", "Tower Hamlets Council", "council", "https://www.towerhamlets.gov.uk"),
-    "barts-health": ("Barts Health NHS Trust", "Barts Health", "nhs", "https://www.bartshealth.nhs.uk"),
+    "tower-hamlets-council": (
+        "London Borough of Tower Hamlets",
+        "Tower Hamlets Council",
+        "council",
+        "https://www.towerhamlets.gov.uk",
+    ),
+    "barts-health": (
+        "Barts Health NHS Trust",
+        "Barts Health",
+        "nhs",
+        "https://www.bartshealth.nhs.uk",
+    ),
     "nel-icb": ("North East London Integrated Care Board", "NHS North East London", "nhs", ""),
     "elft": ("East London NHS Foundation Trust", "ELFT", "nhs", "https://www.elft.nhs.uk"),
     "canary-wharf-group": ("Canary Wharf Group", "", "business", ""),
     "dwp": ("Department for Work and Pensions", "DWP", "other", ""),
     "elba": ("East London Business Alliance", "ELBA", "business", ""),
-    "qmul": ("Queen Mary University of London", "Queen Mary", "education", "https://www.qmul.ac.uk"),
+    "qmul": (
+        "Queen Mary University of London",
+        "Queen Mary",
+        "education",
+        "https://www.qmul.ac.uk",
+    ),
     "new-city-college": ("New City College", "", "education", ""),
-    "school-representatives": ("Local School Representatives (Full Headteachers Consultative)", "School representatives", "education", ""),
+    "school-representatives": (
+        "Local School Representatives (Full Headteachers Consultative)",
+        "School representatives",
+        "education",
+        "",
+    ),
     "met-police": ("Metropolitan Police", "Met Police", "police", "https://www.met.police.uk"),
     "london-fire-brigade": ("London Fire Brigade", "LFB", "fire", "https://www.london-fire.gov.uk"),
     "thcvs": ("Tower Hamlets Council for Voluntary Service", "THCVS", "voluntary", ""),
     "housing-forum": ("Tower Hamlets Housing Forum", "Housing Forum", "housing", ""),
     "interfaith-forum": ("Tower Hamlets Interfaith Forum", "Interfaith Forum", "faith", ""),
-    "east-london-mosque": ("East London Mosque and London Muslim Centre", "East London Mosque", "faith", ""),
+    "east-london-mosque": (
+        "East London Mosque and London Muslim Centre",
+        "East London Mosque",
+        "faith",
+        "",
+    ),
     "council-of-mosques": ("Council of Mosques Tower Hamlets", "Council of Mosques", "faith", ""),
     "gp-care-group": ("Tower Hamlets GP Care Group", "GP Care Group", "nhs", ""),
     "healthwatch": ("Healthwatch Tower Hamlets", "Healthwatch", "voluntary", ""),
@@ -76,62 +101,126 @@ PLAN = {
     "start_year": 2023,
     "end_year": 2028,
     "vision": "Residents and partners working together to improve quality of life, advance "
-              "equality, opportunity, and empowered communities.",
+    "equality, opportunity, and empowered communities.",
 }
 
 CALLS_TO_ACTION = {
-    1: ("A fair, inclusive and anti-racist borough",
-        "Tower Hamlets will be a fair, inclusive and an anti-racist borough."),
-    2: ("Good mental health and wellbeing for everyone",
-        "Everyone in Tower Hamlets should be able to enjoy good mental health and wellbeing."),
-    3: ("Safe, good-quality homes and healthy, inviting neighbourhoods",
+    1: (
+        "A fair, inclusive and anti-racist borough",
+        "Tower Hamlets will be a fair, inclusive and an anti-racist borough.",
+    ),
+    2: (
+        "Good mental health and wellbeing for everyone",
+        "Everyone in Tower Hamlets should be able to enjoy good mental health and wellbeing.",
+    ),
+    3: (
+        "Safe, good-quality homes and healthy, inviting neighbourhoods",
         "Everyone in Tower Hamlets should feel safe and live in good-quality homes and healthy, "
-        "inviting neighbourhoods."),
-    4: ("Access to good work and skills for everyone",
-        "Everyone in Tower Hamlets should have access to good work and skills."),
-    5: ("A child-friendly borough",
-        "A child-friendly borough where children and young people from all backgrounds thrive."),
+        "inviting neighbourhoods.",
+    ),
+    4: (
+        "Access to good work and skills for everyone",
+        "Everyone in Tower Hamlets should have access to good work and skills.",
+    ),
+    5: (
+        "A child-friendly borough",
+        "A child-friendly borough where children and young people from all backgrounds thrive.",
+    ),
 }
 
 # slug: (name, short name, kind, reports into, public, calls to action, purpose)
 BODIES = {
     "partnership-executive-group": (
-        "Partnership Executive Group", "PEG", "executive_group", None, True, [1, 2, 3, 4, 5],
+        "Partnership Executive Group",
+        "PEG",
+        "executive_group",
+        None,
+        True,
+        [1, 2, 3, 4, 5],
         "Senior officers of the partnership's member organisations. The group sets the direction "
         "of the Partnership Plan, holds the thematic boards to account and works with the "
-        "twice-yearly congress to involve residents in the borough's main decisions."),
+        "twice-yearly congress to involve residents in the borough's main decisions.",
+    ),
     "health-and-wellbeing-board": (
-        "Health and Wellbeing Board", "", "thematic_board", "partnership-executive-group", True, [2],
+        "Health and Wellbeing Board",
+        "",
+        "thematic_board",
+        "partnership-executive-group",
+        True,
+        [2],
         "Leads the partnership's work on good mental health and wellbeing and on reducing health "
-        "inequalities, bringing the NHS, the council and the voluntary sector together."),
+        "inequalities, bringing the NHS, the council and the voluntary sector together.",
+    ),
     "community-safety-partnership": (
-        "Community Safety Partnership", "CSP", "thematic_board", "partnership-executive-group", True, [3],
+        "Community Safety Partnership",
+        "CSP",
+        "thematic_board",
+        "partnership-executive-group",
+        True,
+        [3],
         "Makes the borough safer: tackling crime, anti-social behaviour and violence against "
-        "women and girls, with the police, fire brigade, council and residents."),
+        "women and girls, with the police, fire brigade, council and residents.",
+    ),
     "children-and-families-partnership": (
-        "Children and Families Partnership", "", "thematic_board", "partnership-executive-group", True, [5],
+        "Children and Families Partnership",
+        "",
+        "thematic_board",
+        "partnership-executive-group",
+        True,
+        [5],
         "Works towards a child-friendly borough where children and young people from all "
-        "backgrounds thrive, from early years to leaving school."),
+        "backgrounds thrive, from early years to leaving school.",
+    ),
     "work-and-skills-partnership": (
-        "Work and Skills Partnership", "", "thematic_board", "partnership-executive-group", True, [4],
+        "Work and Skills Partnership",
+        "",
+        "thematic_board",
+        "partnership-executive-group",
+        True,
+        [4],
         "Helps residents into good work and skills, with employers, colleges, the university "
-        "and the Department for Work and Pensions."),
+        "and the Department for Work and Pensions.",
+    ),
     "housing-and-neighbourhoods-partnership": (
-        "Housing and Neighbourhoods Partnership", "", "thematic_board", "partnership-executive-group", True, [3],
+        "Housing and Neighbourhoods Partnership",
+        "",
+        "thematic_board",
+        "partnership-executive-group",
+        True,
+        [3],
         "Good-quality homes and healthy, inviting neighbourhoods: housing providers, residents "
-        "and the council working on standards, supply and public spaces."),
+        "and the council working on standards, supply and public spaces.",
+    ),
     "equality-and-inclusion-board": (
-        "Equality and Inclusion Board", "", "thematic_board", "partnership-executive-group", True, [1],
+        "Equality and Inclusion Board",
+        "",
+        "thematic_board",
+        "partnership-executive-group",
+        True,
+        [1],
         "Leads the partnership's commitment to a fair, inclusive and anti-racist borough, "
-        "including its work with faith and community organisations."),
+        "including its work with faith and community organisations.",
+    ),
     "tower-hamlets-together": (
-        "Tower Hamlets Together Board", "THT", "partnership_board", "health-and-wellbeing-board", True, [2, 1],
+        "Tower Hamlets Together Board",
+        "THT",
+        "partnership_board",
+        "health-and-wellbeing-board",
+        True,
+        [2, 1],
         "The borough's health and care partnership. Vision: to work together to improve the "
         "health and wellbeing of the people of Tower Hamlets. Values: we are collaborative, "
-        "compassionate, inclusive and accountable."),
+        "compassionate, inclusive and accountable.",
+    ),
     "partnership-officers-group": (
-        "Partnership Officers Group", "", "other", "partnership-executive-group", False, [],
-        "Officers who prepare the executive group's meetings and the congress. Not public."),
+        "Partnership Officers Group",
+        "",
+        "other",
+        "partnership-executive-group",
+        False,
+        [],
+        "Officers who prepare the executive group's meetings and the congress. Not public.",
+    ),
 }
 
 # body slug: [(person key, organisation slug, role, start, end)]

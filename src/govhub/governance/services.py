@@ -34,16 +34,20 @@ async def visible_bodies() -> list[Body]:
 
 
 async def body_by_slug(slug: str) -> Body | None:
-    return await Body.objects(Body.reports_to).where(
-        (Body.slug == slug) & Body.is_public.eq(True)
-    ).first()
+    return (
+        await Body.objects(Body.reports_to)
+        .where((Body.slug == slug) & Body.is_public.eq(True))
+        .first()
+    )
 
 
 async def memberships_of_body(body: Body, on: dt.date) -> tuple[list[Membership], list[Membership]]:
     """(current, past) memberships of a body, with person and organisation loaded."""
-    rows = await Membership.objects(Membership.person, Membership.organisation).where(
-        Membership.body == body.id
-    ).order_by(Membership.start_date)
+    rows = (
+        await Membership.objects(Membership.person, Membership.organisation)
+        .where(Membership.body == body.id)
+        .order_by(Membership.start_date)
+    )
     current = [m for m in rows if is_current(m, on)]
     past = [m for m in rows if m.end_date is not None and m.end_date < on]
     past.sort(key=lambda m: m.end_date, reverse=True)
@@ -57,22 +61,27 @@ async def calls_to_action_for(body: Body) -> list[CallToAction]:
     ids = [link["call_to_action"] for link in links]
     if not ids:
         return []
-    return await CallToAction.objects().where(CallToAction.id.is_in(ids)).order_by(
-        CallToAction.number
+    return (
+        await CallToAction.objects().where(CallToAction.id.is_in(ids)).order_by(CallToAction.number)
     )
 
 
 async def current_plan(on: dt.date) -> tuple[Plan | None, list[CallToAction]]:
     """The plan in force in ``on``'s year (else the latest), with its calls to action."""
-    plan = await Plan.objects().where(
-        (Plan.start_year <= on.year) & (Plan.end_year >= on.year)
-    ).order_by(Plan.start_year, ascending=False).first()
+    plan = (
+        await Plan.objects()
+        .where((Plan.start_year <= on.year) & (Plan.end_year >= on.year))
+        .order_by(Plan.start_year, ascending=False)
+        .first()
+    )
     if plan is None:
         plan = await Plan.objects().order_by(Plan.end_year, ascending=False).first()
     if plan is None:
         return None, []
-    actions = await CallToAction.objects().where(CallToAction.plan == plan.id).order_by(
-        CallToAction.number
+    actions = (
+        await CallToAction.objects()
+        .where(CallToAction.plan == plan.id)
+        .order_by(CallToAction.number)
     )
     return plan, actions
 
@@ -97,5 +106,6 @@ async def representation_of(org: Organisation, on: dt.date) -> list[tuple[Body, 
     for m in rows:
         if is_current(m, on):
             by_body.setdefault(m.body.id, (m.body, []))[1].append(m)
-    return sorted(by_body.values(), key=lambda pair: (pair[0].kind != BodyKind.executive_group,
-                                                      pair[0].name))
+    return sorted(
+        by_body.values(), key=lambda pair: (pair[0].kind != BodyKind.executive_group, pair[0].name)
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from piccolo.columns import (
     Boolean,
@@ -30,7 +30,7 @@ __all__ = [
 ]
 
 
-class Sector(str, Enum):
+class Sector(StrEnum):
     nhs = "nhs"
     council = "council"
     police = "police"
@@ -61,7 +61,7 @@ _SECTOR_LABELS = {
 }
 
 
-class BodyKind(str, Enum):
+class BodyKind(StrEnum):
     executive_group = "executive_group"
     thematic_board = "thematic_board"
     partnership_board = "partnership_board"
@@ -72,7 +72,7 @@ class BodyKind(str, Enum):
         return self.value.replace("_", " ").capitalize()
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     """Roles in the order a members list shows them."""
 
     chair = "chair"

@@ -30,8 +30,9 @@ def _wants_json(request: Request) -> bool:
 
 def _error_response(request: Request, status: int, detail: str) -> Response:
     if _wants_json(request):
-        return Response({"status_code": status, "detail": detail}, status_code=status,
-                        media_type=MediaType.JSON)
+        return Response(
+            {"status_code": status, "detail": detail}, status_code=status, media_type=MediaType.JSON
+        )
     return Template(
         template_name="errors/error.html",
         context={"status": status, "title": _TITLES.get(status, _TITLES[400]), "detail": detail},
@@ -47,8 +48,11 @@ def _http_error(request: Request, exc: HTTPException) -> Response:
         # A path or query value of the wrong shape: for a page that is "not found".
         if not _wants_json(request):
             return _error_response(request, HTTP_404_NOT_FOUND, _TITLES[404])
-        return Response({"status_code": 400, "detail": exc.detail, "extra": exc.extra},
-                        status_code=400, media_type=MediaType.JSON)
+        return Response(
+            {"status_code": 400, "detail": exc.detail, "extra": exc.extra},
+            status_code=400,
+            media_type=MediaType.JSON,
+        )
     if isinstance(exc, NotFoundException):
         detail = "If you typed the web address, check it is correct."
     return _error_response(request, status, detail)
@@ -56,8 +60,9 @@ def _http_error(request: Request, exc: HTTPException) -> Response:
 
 def _server_error(request: Request, exc: Exception) -> Response:
     logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return _error_response(request, HTTP_500_INTERNAL_SERVER_ERROR,
-                           "Try again later. The error has been logged.")
+    return _error_response(
+        request, HTTP_500_INTERNAL_SERVER_ERROR, "Try again later. The error has been logged."
+    )
 
 
 exception_handlers = {

@@ -31,7 +31,13 @@ async def healthz(request: Request) -> Response[dict]:
         "queue": await _check(state.queue.ping()),
     }
     healthy = all(value == "ok" for value in checks.values())
-    body = {"status": "ok" if healthy else "unavailable", **checks,
-            "queue_mode": "embedded" if state.settings.embedded_queue else "redis"}
-    return Response(body, status_code=HTTP_200_OK if healthy else HTTP_503_SERVICE_UNAVAILABLE,
-                    headers={"Cache-Control": "no-store"})
+    body = {
+        "status": "ok" if healthy else "unavailable",
+        **checks,
+        "queue_mode": "embedded" if state.settings.embedded_queue else "redis",
+    }
+    return Response(
+        body,
+        status_code=HTTP_200_OK if healthy else HTTP_503_SERVICE_UNAVAILABLE,
+        headers={"Cache-Control": "no-store"},
+    )

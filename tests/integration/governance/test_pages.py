@@ -22,9 +22,14 @@ async def demo(engine):
 async def test_home_names_the_executive_group_and_its_six_boards(client, demo):
     page = text((await client.get("/")).text)
     assert "Partnership Executive Group" in page
-    boards = ["Health and Wellbeing Board", "Community Safety Partnership",
-              "Children and Families Partnership", "Work and Skills Partnership",
-              "Housing and Neighbourhoods Partnership", "Equality and Inclusion Board"]
+    boards = [
+        "Health and Wellbeing Board",
+        "Community Safety Partnership",
+        "Children and Families Partnership",
+        "Work and Skills Partnership",
+        "Housing and Neighbourhoods Partnership",
+        "Equality and Inclusion Board",
+    ]
     for board in boards:
         assert board in page
     assert "6 boards report into the executive group" in page
@@ -33,7 +38,7 @@ async def test_home_names_the_executive_group_and_its_six_boards(client, demo):
 
 async def test_the_tree_shows_who_reports_into_whom(client, demo):
     html = (await client.get("/bodies")).text
-    main = html[html.index("<main"):html.index("</main>")]
+    main = html[html.index("<main") : html.index("</main>")]
     # THT sits inside the Health and Wellbeing Board's list, which sits inside PEG's.
     peg = main.index("/bodies/partnership-executive-group")
     hwb = main.index("/bodies/health-and-wellbeing-board")
@@ -57,8 +62,9 @@ async def test_former_members_show_on_request_and_as_an_htmx_fragment(client, de
     full = text((await client.get("/bodies/community-safety-partnership?show=past")).text)
     assert "Sarah O'Connor Metropolitan Police Chair 1 April 2022 to 31 March 2024" in full
 
-    fragment = await client.get("/bodies/community-safety-partnership?show=past",
-                                headers={"HX-Request": "true"})
+    fragment = await client.get(
+        "/bodies/community-safety-partnership?show=past", headers={"HX-Request": "true"}
+    )
     assert fragment.status_code == 200
     assert fragment.text.lstrip().startswith('<section id="members"')
     assert "<html" not in fragment.text
@@ -108,8 +114,13 @@ async def test_api_clients_get_json_errors(client, demo):
 
 
 async def test_every_page_has_a_language_a_skip_link_and_navigation(client, demo):
-    for url in ["/", "/bodies", "/bodies/health-and-wellbeing-board", "/organisations",
-                "/organisations/thcvs"]:
+    for url in [
+        "/",
+        "/bodies",
+        "/bodies/health-and-wellbeing-board",
+        "/organisations",
+        "/organisations/thcvs",
+    ]:
         html = (await client.get(url)).text
         assert '<html lang="en"' in html
         assert '<a href="#main-content" class="govuk-skip-link"' in html
@@ -119,7 +130,9 @@ async def test_every_page_has_a_language_a_skip_link_and_navigation(client, demo
         assert "<h1" in html
 
 
-async def test_a_membership_that_has_not_started_is_not_shown_yet(client, make_membership, make_body):
+async def test_a_membership_that_has_not_started_is_not_shown_yet(
+    client, make_membership, make_body
+):
     board = await make_body(name="Future Board", slug="future-board")
     await make_membership(body=board, start_date=dt.date.today() + dt.timedelta(days=30))
     page = text((await client.get("/bodies/future-board")).text)

@@ -10,8 +10,13 @@ pytestmark = pytest.mark.no_db
 
 
 def govhub(*args: str, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "govhub.cli", *args], capture_output=True,
-                          text=True, env={**os.environ, **env}, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "govhub.cli", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=60,
+    )
 
 
 def test_worker_without_redis_explains_that_serve_runs_it():

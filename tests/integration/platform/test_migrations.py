@@ -9,7 +9,9 @@ from govhub.piccolo_app import APP_CONFIG, TABLES
 async def test_the_migrations_describe_every_table_and_column(engine):
     statements = await AutoMigrationManager(auto_input="y").get_alter_statements(APP_CONFIG)
     pending = [s for group in statements for s in group.statements]
-    assert pending == [], "tables changed without a migration: run piccolo migrations new govhub --auto"
+    assert pending == [], (
+        "tables changed without a migration: run piccolo migrations new govhub --auto"
+    )
 
 
 async def _columns_in_database(engine, table: str) -> set[str]:
@@ -32,5 +34,5 @@ async def test_unique_keys_hold_on_this_database(engine, make_org):
     import pytest
 
     await make_org(slug="same")
-    with pytest.raises(Exception, match="(?i)unique"):
+    with pytest.raises(Exception, match=r"(?i)unique"):
         await make_org(slug="same")

@@ -44,7 +44,9 @@ async def test_the_same_job_runs_through_govhub_worker_on_real_redis(engine, red
     worker = subprocess.Popen(
         [sys.executable, "-m", "govhub.cli", "worker"],
         env={**os.environ, "GOVHUB_REDIS_URL": redis_url},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         job = await pool.enqueue_job("heartbeat", _job_id=f"test-{uuid.uuid4()}")

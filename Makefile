@@ -1,0 +1,35 @@
+# The README's commands. `make run` brings govhub up with demo data; `make test` runs the tests.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test test-postgres lint bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip uv
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e ".[test]"
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/govhub migrate
+	$(BIN)/govhub seed-demo
+	$(BIN)/govhub serve --host $(HOST) --port $(PORT)
+
+test: $(STAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/pytest
+
+# The same suite on PostgreSQL and Redis (both on this machine): see .ci/run.
+test-postgres: $(STAMP)
+	bash .ci/postgres-redis-tests
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache
