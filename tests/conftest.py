@@ -198,3 +198,88 @@ def make_membership(engine, make_person, make_body, make_org):
         return membership
 
     return make
+
+
+# Accounts: make users, sign them in through the real forms.
+
+PASSWORD = "correct horse battery staple"
+
+
+def csrf_from(html: str) -> str:
+    import re
+
+    match = re.search(r'name="_csrf" value="([^"]+)"', html)
+    assert match, "no CSRF field on the page"
+    return match.group(1)
+
+
+@pytest.fixture
+def make_user(engine, make_person):
+    from govhub.accounts.secrets import hash_password
+    from govhub.accounts.tables import User
+
+    hashed = hash_password(PASSWORD)
+
+    async def make(*, person=None, admin=False, totp_secret="", **overrides) -> User:
+        person = person or await make_person()
+        user = User(
+            person=person.id,
+            email=person.email,
+            password_hash=hashed,
+            is_admin=admin,
+            totp_secret=totp_secret,
+            totp_enabled=bool(totp_secret),
+            **overrides,
+        )
+        await user.save()
+        return user
+
+    return make
+
+
+async def sign_in(client: httpx.AsyncClient, email: str, password: str = PASSWORD, code=None):
+    """Sign in through the forms, as a browser would; returns the last response."""
+    page = await client.get("/sign-in")
+    response = await client.post(
+        "/sign-in", data={"email": email, "password": password, "_csrf": csrf_from(page.text)}
+    )
+    if (
+        code is not None
+        and response.status_code == 303
+        and "/sign-in/code" in response.headers["location"]
+    ):
+        page = await client.get(response.headers["location"])
+        response = await client.post(
+            "/sign-in/code", data={"code": code, "_csrf": csrf_from(page.text)}
+        )
+    return response
+
+
+@pytest.fixture
+def signed_in_client(app):
+    """A new client for ``app``, signed in as ``user`` (with their TOTP code when they have one)."""
+    import pyotp
+
+    clients = []
+
+    async def make(user, password: str = PASSWORD) -> httpx.AsyncClient:
+        client = client_for(app)
+        clients.append(client)
+        code = pyotp.TOTP(user.totp_secret).now() if user.totp_enabled else None
+        response = await sign_in(client, user.email, password, code=code)
+        assert response.status_code == 303, response.text
+        return client
+
+    yield make
+    # httpx clients over ASGITransport hold nothing open; dropping them is enough.
+
+
+def plant_session_cookie(client: httpx.AsyncClient, value: str) -> None:
+    """Put a session cookie in a client's jar exactly where the server's own would go."""
+    client.cookies.set("govhub_session", value, domain="testserver.local", path="/")
+
+
+def sent_to_sign_in(response: httpx.Response) -> bool:
+    return response.status_code in (302, 303) and response.headers["location"].startswith(
+        "/sign-in"
+    )

@@ -9,8 +9,11 @@ from collections.abc import AsyncIterator
 
 from arq.connections import ArqRedis
 from litestar import Litestar
+from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.htmx import HTMXPlugin
@@ -18,10 +21,17 @@ from litestar.static_files import create_static_files_router
 from piccolo.engine.base import Engine
 
 from govhub import db, queue
+from govhub.accounts.controllers import AccountController
+from govhub.audit.controllers import AuditController
+from govhub.governance.admin_controllers import AdminController, MembershipController
 from govhub.governance.controllers import GovernanceController
+from govhub.governance.dashboard import dashboard
+from govhub.mail.controllers import OutboxController
 from govhub.settings import PROJECT_ROOT, Settings, get_settings
 from govhub.web.errors import exception_handlers
+from govhub.web.guards import provide_principal
 from govhub.web.health import healthz
+from govhub.web.security import SecurityMiddleware, add_security_headers
 from govhub.web.templating import make_template_config
 
 __all__ = ["create_app"]
@@ -74,6 +84,12 @@ def create_app(
     return Litestar(
         route_handlers=[
             GovernanceController,
+            AccountController,
+            AdminController,
+            MembershipController,
+            AuditController,
+            OutboxController,
+            dashboard,
             healthz,
             create_static_files_router(
                 path="/static",
@@ -83,6 +99,10 @@ def create_app(
             ),
         ],
         plugins=[HTMXPlugin()],
+        middleware=[DefineMiddleware(SecurityMiddleware, settings=settings)],
+        before_send=[add_security_headers],
+        allowed_hosts=AllowedHostsConfig(allowed_hosts=settings.host_names),
+        dependencies={"principal": Provide(provide_principal)},
         template_config=make_template_config(settings),
         exception_handlers=exception_handlers,
         lifespan=[lifespan],

@@ -65,6 +65,25 @@ def seed_demo() -> None:
 
 
 @main.command()
+@click.option("--email", required=True, help="The admin's email address; also their sign-in.")
+@click.option("--name", required=True, help="The admin's full name.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def createadmin(email: str, name: str, password_stdin: bool) -> None:
+    """Create a partnership admin (or make an existing account one)."""
+    from govhub.accounts.services import AccountError, create_user
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        _run(lambda: create_user(name=name, email=email, password=password, is_admin=True))
+    except AccountError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"{email} is an admin. They must set up two-factor authentication at first sign-in.")
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option(

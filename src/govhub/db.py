@@ -39,7 +39,12 @@ class KeptConnectionSQLiteEngine(SQLiteEngine):
         if self._kept is None:
             async with self._opening:
                 if self._kept is None:
-                    connection = await aiosqlite.connect(**self.connection_kwargs)
+                    pending = aiosqlite.connect(**self.connection_kwargs)
+                    # Autocommit, so nothing is lost if the process exits without closing:
+                    # a daemon thread lets it exit.
+                    if thread := getattr(pending, "_thread", None):
+                        thread.daemon = True
+                    connection = await pending
                     connection.row_factory = dict_factory  # type: ignore[assignment]
                     await connection.execute("PRAGMA foreign_keys = 1")
                     self._kept = connection

@@ -2,7 +2,10 @@
 
 from piccolo.conf.apps import AppConfig
 
+from govhub.accounts import tables as accounts
+from govhub.audit.tables import AuditEntry
 from govhub.governance import tables as governance
+from govhub.mail.tables import OutboxMessage
 from govhub.settings import PROJECT_ROOT
 from govhub.system import WorkerHeartbeat
 
@@ -15,6 +18,12 @@ TABLES = [
     governance.CallToAction,
     governance.BodyCallToAction,
     WorkerHeartbeat,
+    accounts.User,
+    accounts.UserSession,
+    accounts.PasswordResetToken,
+    accounts.RateLimitCounter,
+    AuditEntry,
+    OutboxMessage,
 ]
 
 APP_CONFIG = AppConfig(

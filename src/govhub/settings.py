@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     base_url: str = "http://127.0.0.1:8000"
     """The public address, used for links in emails and calendar files."""
 
+    allowed_hosts: str = ""
+    """Comma-separated host names this site answers to; empty: the base URL's host and localhost."""
+
     time_zone: str = "Europe/London"
     """The partnership's time zone: meeting times are entered and shown in it."""
 
@@ -77,6 +80,15 @@ class Settings(BaseSettings):
     @property
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.var_dir / 'govhub.sqlite3'}"
+
+    @property
+    def host_names(self) -> list[str]:
+        """Every Host header value accepted; any other gets 400."""
+        from urllib.parse import urlsplit
+
+        if self.allowed_hosts:
+            return [h.strip() for h in self.allowed_hosts.split(",") if h.strip()]
+        return sorted({urlsplit(self.base_url).hostname or "localhost", "localhost", "127.0.0.1"})
 
     @property
     def embedded_queue(self) -> bool:

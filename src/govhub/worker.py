@@ -12,6 +12,8 @@ import socket
 from arq import cron
 
 from govhub import db
+from govhub.accounts.ratelimit import sweep_expired
+from govhub.mail.jobs import send_outbox_message
 from govhub.system import heartbeat
 
 __all__ = ["WorkerSettings"]
@@ -32,8 +34,11 @@ async def _shutdown(ctx: dict) -> None:
 
 
 class WorkerSettings:
-    functions = [heartbeat]
-    cron_jobs = [cron(heartbeat, second=0, run_at_startup=True, unique=False)]
+    functions = [heartbeat, send_outbox_message]
+    cron_jobs = [
+        cron(heartbeat, second=0, run_at_startup=True, unique=False),
+        cron(sweep_expired, minute={0, 15, 30, 45}, second=30),
+    ]
     max_jobs = 20
     on_startup = _startup
     on_shutdown = _shutdown

@@ -3,33 +3,41 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import quote
 
 from litestar import MediaType, Request, Response
-from litestar.exceptions import HTTPException, NotFoundException, ValidationException
-from litestar.response import Template
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    NotFoundException,
+    ValidationException,
+)
+from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_404_NOT_FOUND, HTTP_500_INTERNAL_SERVER_ERROR
 
-__all__ = ["exception_handlers"]
+__all__ = ["error_response", "exception_handlers"]
 
 logger = logging.getLogger(__name__)
 
 _TITLES = {
     400: "Sorry, there is a problem with that request",
-    403: "You do not have access to this page",
+    401: "Sign in to see this page",
+    403: "Your form could not be sent",
     404: "Page not found",
     405: "That action is not allowed here",
+    413: "That file is too big",
     429: "Too many attempts",
     500: "Sorry, there is a problem with the service",
 }
 
 
-def _wants_json(request: Request) -> bool:
+def wants_json(request: Request) -> bool:
     accept = request.headers.get("accept", "")
     return "application/json" in accept and "text/html" not in accept
 
 
-def _error_response(request: Request, status: int, detail: str) -> Response:
-    if _wants_json(request):
+def error_response(request: Request, status: int, detail: str) -> Response:
+    if wants_json(request):
         return Response(
             {"status_code": status, "detail": detail}, status_code=status, media_type=MediaType.JSON
         )
@@ -43,24 +51,27 @@ def _error_response(request: Request, status: int, detail: str) -> Response:
 
 def _http_error(request: Request, exc: HTTPException) -> Response:
     status = exc.status_code
-    detail = exc.detail if status < 500 else _TITLES[500]
+    if isinstance(exc, NotAuthorizedException) and not wants_json(request):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return Redirect(f"/sign-in?next={quote(target, safe='')}")
     if isinstance(exc, ValidationException) and status == 400:
         # A path or query value of the wrong shape: for a page that is "not found".
-        if not _wants_json(request):
-            return _error_response(request, HTTP_404_NOT_FOUND, _TITLES[404])
+        if not wants_json(request):
+            return error_response(request, HTTP_404_NOT_FOUND, _TITLES[404])
         return Response(
             {"status_code": 400, "detail": exc.detail, "extra": exc.extra},
             status_code=400,
             media_type=MediaType.JSON,
         )
     if isinstance(exc, NotFoundException):
-        detail = "If you typed the web address, check it is correct."
-    return _error_response(request, status, detail)
+        return error_response(request, 404, "If you typed the web address, check it is correct.")
+    detail = exc.detail if status < 500 else _TITLES[500]
+    return error_response(request, status, detail)
 
 
 def _server_error(request: Request, exc: Exception) -> Response:
     logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return _error_response(
+    return error_response(
         request, HTTP_500_INTERNAL_SERVER_ERROR, "Try again later. The error has been logged."
     )
 

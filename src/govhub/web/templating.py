@@ -21,6 +21,20 @@ def format_date(value: dt.date | dt.datetime | None) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+def form_token() -> str:
+    """The CSRF token for this request (empty on pages outside the security layer)."""
+    from govhub.web.security import current_request_state
+
+    return current_request_state().get("csrf_token", "")
+
+
+def current_principal():
+    from govhub.accounts.principal import ANONYMOUS
+    from govhub.web.security import current_request_state
+
+    return current_request_state().get("principal") or ANONYMOUS
+
+
 def make_environment(settings: Settings) -> Environment:
     env = Environment(
         loader=FileSystemLoader(PROJECT_ROOT / "templates"),
@@ -31,6 +45,9 @@ def make_environment(settings: Settings) -> Environment:
         auto_reload=settings.env == "development",
     )
     env.filters["date"] = format_date
+    # Not "csrf_token": Litestar installs a global of that name for its own CSRF scheme.
+    env.globals["form_token"] = form_token
+    env.globals["principal"] = current_principal
     env.globals["site_name"] = "Tower Hamlets Partnership"
     env.globals["sector_labels"] = {sector.value: sector.label for sector in Sector}
     return env

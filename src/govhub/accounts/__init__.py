@@ -1,0 +1,1 @@
+"""Accounts: users, sessions, two-factor, password reset, and the roles memberships give."""

@@ -1,0 +1,281 @@
+"""Signing in and out, two-factor, changing and resetting passwords."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import segno
+from litestar import Controller, Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.response import Redirect, Template
+
+from govhub.accounts import ratelimit, services
+from govhub.accounts.sessions import end_session, rotate_session, start_session
+from govhub.accounts.tables import User
+from govhub.mail.services import dispatch
+from govhub.web.forms import form_values, safe_next
+from govhub.web.guards import Me, requires_sign_in
+from govhub.web.security import SESSION_COOKIE, session_cookie
+
+__all__ = ["AccountController"]
+
+NextParam = Annotated[str | None, QueryParameter(name="next")]
+
+SIGN_IN_ERROR = "Enter a correct email address and password"
+DONE_MESSAGES = {
+    "password-changed": "Your password has been changed. Other devices have been signed out.",
+    "password-reset": "Your password has been reset. Sign in with your new password.",
+    "two-factor-on": "Two-factor authentication is on.",
+    "signed-out": "You have signed out.",
+}
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _page(template: str, status_code: int = 200, **context) -> Template:
+    return Template(template_name=f"accounts/{template}", context=context, status_code=status_code)
+
+
+async def _too_many(request: Request, limit: ratelimit.Limit, *subjects: str) -> int | None:
+    """Count an attempt against each subject; minutes to wait if any is over its limit."""
+    waits = [v.minutes for v in [await ratelimit.hit(limit, s) for s in subjects] if not v.allowed]
+    return max(waits) if waits else None
+
+
+class AccountController(Controller):
+    include_in_schema = False
+
+    @get("/sign-in", name="sign_in")
+    async def sign_in_form(
+        self, next_: NextParam = None, done: FromQuery[str | None] = None
+    ) -> Template:
+        return _page(
+            "sign_in.html",
+            values={},
+            errors={},
+            next=safe_next(next_),
+            done=DONE_MESSAGES.get(done or ""),
+        )
+
+    @post("/sign-in")
+    async def sign_in(self, request: Request) -> Template | Redirect:
+        values = await form_values(request, "email", "password", "next")
+        target = safe_next(values["next"])
+        email = services.normalise_email(values["email"])
+        errors = {}
+        if not email:
+            errors["email"] = "Enter your email address"
+        if not values["password"]:
+            errors["password"] = "Enter your password"
+        if errors:
+            return _page("sign_in.html", 400, values=values, errors=errors, next=target, done=None)
+        wait = await _too_many(
+            request, ratelimit.SIGN_IN, f"ip:{_client(request)}", f"account:{email}"
+        )
+        if wait:
+            return _page(
+                "sign_in.html",
+                429,
+                values=values,
+                next=target,
+                done=None,
+                errors={"email": f"Too many attempts. Wait {wait} minutes, then try again."},
+            )
+        user = await services.authenticate(email, values["password"])
+        if user is None:
+            return _page(
+                "sign_in.html",
+                400,
+                values=values,
+                next=target,
+                done=None,
+                errors={"email": SIGN_IN_ERROR},
+            )
+        if old := request.cookies.get(SESSION_COOKIE):
+            await end_session(old)  # whatever session came in, it is not the one going out
+        token = await start_session(user, mfa_pending=user.totp_enabled)
+        await User.update({User.last_sign_in_at: dt.datetime.now(dt.UTC)}).where(User.id == user.id)
+        if user.totp_enabled:
+            destination = f"/sign-in/code?next={target}"
+        elif user.is_admin:
+            destination = "/account/two-factor?required=1"
+        else:
+            destination = target
+        return Redirect(destination, status_code=303, cookies=[session_cookie(token, request)])
+
+    @get("/sign-in/code")
+    async def code_form(self, request: Request, next_: NextParam = None) -> Template | Redirect:
+        if request.scope["state"].get("session") is None:
+            return Redirect("/sign-in", status_code=303)
+        return _page("two_factor_code.html", errors={}, next=safe_next(next_))
+
+    @post("/sign-in/code")
+    async def code(self, request: Request) -> Template | Redirect:
+        session = request.scope["state"].get("session")
+        if session is None or not session.row.mfa_pending:
+            return Redirect("/sign-in", status_code=303)
+        values = await form_values(request, "code", "next")
+        target = safe_next(values["next"])
+        wait = await _too_many(request, ratelimit.TWO_FACTOR, f"account:{session.user.id}")
+        if wait:
+            return _page(
+                "two_factor_code.html",
+                429,
+                next=target,
+                errors={"code": f"Too many attempts. Wait {wait} minutes, then try again."},
+            )
+        if not await services.verify_two_factor(session.user, values["code"]):
+            return _page(
+                "two_factor_code.html",
+                400,
+                next=target,
+                errors={"code": "Enter the 6-digit code shown in your authenticator app now"},
+            )
+        token = await rotate_session(session, mfa_pending=False)
+        return Redirect(target, status_code=303, cookies=[session_cookie(token, request)])
+
+    @post("/sign-out")
+    async def sign_out(self, request: Request) -> Redirect:
+        if token := request.cookies.get(SESSION_COOKIE):
+            await end_session(token)
+        return Redirect(
+            "/sign-in?done=signed-out",
+            status_code=303,
+            cookies=[session_cookie("", request, expire=True)],
+        )
+
+    @get("/account", guards=[requires_sign_in])
+    async def account(
+        self, request: Request, principal: Me, done: FromQuery[str | None] = None
+    ) -> Template:
+        user = request.scope["state"]["session"].user
+        return _page(
+            "account.html", user=user, me=principal, errors={}, done=DONE_MESSAGES.get(done or "")
+        )
+
+    @post("/account/password", guards=[requires_sign_in])
+    async def change_password(self, request: Request, principal: Me) -> Template | Redirect:
+        session = request.scope["state"]["session"]
+        values = await form_values(request, "current_password", "new_password", "confirm_password")
+        try:
+            await services.change_password(
+                session.user,
+                values["current_password"],
+                values["new_password"],
+                values["confirm_password"],
+                keep_token=session.token,
+            )
+        except services.AccountError as error:
+            return _page(
+                "account.html",
+                400,
+                user=session.user,
+                me=principal,
+                done=None,
+                errors={error.field: error.message},
+            )
+        return Redirect("/account?done=password-changed", status_code=303)
+
+    @get("/account/two-factor", guards=[requires_sign_in])
+    async def two_factor_setup(
+        self, request: Request, required: FromQuery[str | None] = None
+    ) -> Template:
+        user = request.scope["state"]["session"].user
+        secret = user.totp_secret if user.totp_secret and not user.totp_enabled else None
+        if secret is None and not user.totp_enabled:
+            secret = await services.begin_two_factor(user)
+        return self._two_factor_page(user, secret, errors={}, required=bool(required))
+
+    def _two_factor_page(
+        self, user, secret, *, errors, required=False, status_code=200
+    ) -> Template:
+        qr = None
+        if secret:
+            qr = segno.make(services.totp_uri(user, secret), error="m").svg_inline(
+                scale=4, title="QR code for your authenticator app"
+            )
+        return _page(
+            "two_factor_setup.html",
+            status_code,
+            user=user,
+            secret=secret,
+            qr=qr,
+            errors=errors,
+            required=required,
+        )
+
+    @post("/account/two-factor", guards=[requires_sign_in])
+    async def two_factor_confirm(self, request: Request) -> Template | Redirect:
+        session = request.scope["state"]["session"]
+        user = await User.objects().where(User.id == session.user.id).first()
+        values = await form_values(request, "code")
+        if user.totp_enabled:
+            return Redirect("/account", status_code=303)
+        if not await services.verify_two_factor(user, values["code"], enable=True):
+            return self._two_factor_page(
+                user,
+                user.totp_secret,
+                status_code=400,
+                errors={"code": "Enter the 6-digit code shown in your authenticator app now"},
+            )
+        # Privileges just changed (an admin becomes one in full): a new session id.
+        session.user.privilege_version += 1
+        token = await rotate_session(session)
+        return Redirect(
+            "/account?done=two-factor-on", status_code=303, cookies=[session_cookie(token, request)]
+        )
+
+    @get("/password-reset")
+    async def reset_request_form(self) -> Template:
+        return _page("password_reset_request.html", values={}, errors={})
+
+    @post("/password-reset")
+    async def reset_request(self, request: Request) -> Template:
+        values = await form_values(request, "email")
+        email = services.normalise_email(values["email"])
+        if "@" not in email:
+            return _page(
+                "password_reset_request.html",
+                400,
+                values=values,
+                errors={
+                    "email": "Enter an email address in the correct format, like name@example.org"
+                },
+            )
+        wait = await _too_many(
+            request, ratelimit.RESET, f"ip:{_client(request)}", f"account:{email}"
+        )
+        if wait:
+            return _page(
+                "password_reset_request.html",
+                429,
+                values=values,
+                errors={"email": f"Too many attempts. Wait {wait} minutes, then try again."},
+            )
+        if (message_id := await services.request_password_reset(email)) is not None:
+            await dispatch(message_id)
+        # The same page whether or not the address has an account.
+        return _page("password_reset_sent.html", email=email)
+
+    @get("/password-reset/{token:str}")
+    async def reset_form(self, token: FromPath[str]) -> Template:
+        if await services.find_reset_token(token) is None:
+            raise NotFoundException()
+        return _page("password_reset.html", token=token, errors={})
+
+    @post("/password-reset/{token:str}")
+    async def reset(self, request: Request, token: FromPath[str]) -> Template | Redirect:
+        values = await form_values(request, "new_password", "confirm_password")
+        try:
+            await services.reset_password(token, values["new_password"], values["confirm_password"])
+        except services.AccountError as error:
+            if error.field == "token":
+                raise NotFoundException() from error
+            return _page(
+                "password_reset.html", 400, token=token, errors={error.field: error.message}
+            )
+        return Redirect("/sign-in?done=password-reset", status_code=303)

@@ -1,0 +1,25 @@
+"""One row per change made by staff."""
+
+from __future__ import annotations
+
+from piccolo.columns import JSON, ForeignKey, Integer, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from govhub.accounts.tables import User
+from govhub.governance.tables import Body
+
+__all__ = ["AuditEntry"]
+
+
+class AuditEntry(Table):
+    at = Timestamptz(default=TimestamptzNow(), index=True)
+    actor = ForeignKey(User, null=True, default=None, index=True)
+    actor_name = Varchar(length=200, default="")  # kept if the account goes
+    action = Varchar(length=80, required=True)  # dotted: "membership.ended"
+    object_type = Varchar(length=40, required=True)
+    object_id = Integer(null=True, default=None)
+    summary = Varchar(length=300, default="")
+    body = ForeignKey(Body, null=True, default=None, index=True)
+    before = JSON(null=True, default=None)
+    after = JSON(null=True, default=None)

@@ -1,0 +1,107 @@
+"""Sending outbox rows over SMTP, retrying temporary failures with backoff."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from email.message import EmailMessage
+from email.utils import format_datetime
+from urllib.parse import unquote, urlsplit
+
+import aiosmtplib
+from arq.worker import Retry
+
+from govhub.mail.tables import MailState, OutboxMessage
+from govhub.settings import get_settings
+
+__all__ = ["send_outbox_message"]
+
+logger = logging.getLogger(__name__)
+MAX_ATTEMPTS = 6
+
+
+def build_message(row: OutboxMessage, sender: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = row.to_address
+    message["Subject"] = row.subject
+    message["Message-ID"] = row.message_id
+    message["Date"] = format_datetime(dt.datetime.now(dt.UTC))
+    message.set_content(row.text_body)
+    return message
+
+
+async def _deliver(message: EmailMessage, smtp_url: str) -> None:
+    url = urlsplit(smtp_url)
+    await aiosmtplib.send(
+        message,
+        hostname=url.hostname or "localhost",
+        port=url.port or (465 if url.scheme == "smtps" else 25),
+        username=unquote(url.username) if url.username else None,
+        password=unquote(url.password) if url.password else None,
+        use_tls=url.scheme == "smtps",
+        start_tls=None if url.scheme == "smtps" else (True if url.port == 587 else None),
+        timeout=30,
+    )
+
+
+def _temporary(exc: Exception) -> bool:
+    if isinstance(exc, aiosmtplib.SMTPResponseException):
+        return 400 <= exc.code < 500
+    return isinstance(
+        exc,
+        (
+            aiosmtplib.SMTPConnectError,
+            aiosmtplib.SMTPServerDisconnected,
+            aiosmtplib.SMTPTimeoutError,
+            OSError,
+        ),
+    )
+
+
+async def send_outbox_message(ctx: dict, message_id: int) -> str:
+    """arq job: send one outbox row. Running it again for a sent row does nothing."""
+    settings = get_settings()
+    claimed = (
+        await OutboxMessage.update(
+            {
+                OutboxMessage.state: MailState.sending,
+                OutboxMessage.attempts: OutboxMessage.attempts + 1,
+            }
+        )
+        .where(
+            (OutboxMessage.id == message_id)
+            & OutboxMessage.state.is_in([MailState.queued, MailState.sending])
+        )
+        .returning(OutboxMessage.id)
+    )
+    if not claimed:
+        return "nothing to do"
+    row = await OutboxMessage.objects().where(OutboxMessage.id == message_id).first()
+    if not settings.smtp_url:
+        await OutboxMessage.update({OutboxMessage.state: MailState.kept}).where(
+            OutboxMessage.id == message_id
+        )
+        return "kept"
+    try:
+        await _deliver(build_message(row, settings.mail_from), settings.smtp_url)
+    except Exception as exc:
+        retry = _temporary(exc) and row.attempts < MAX_ATTEMPTS
+        await OutboxMessage.update(
+            {
+                OutboxMessage.state: MailState.queued if retry else MailState.failed,
+                OutboxMessage.last_error: f"{type(exc).__name__}: {exc}"[:2000],
+            }
+        ).where(OutboxMessage.id == message_id)
+        if retry:
+            raise Retry(defer=dt.timedelta(seconds=5 * 2**row.attempts)) from exc
+        logger.warning("mail %s failed for good: %s", message_id, exc)
+        return "failed"
+    await OutboxMessage.update(
+        {
+            OutboxMessage.state: MailState.sent,
+            OutboxMessage.sent_at: dt.datetime.now(dt.UTC),
+            OutboxMessage.last_error: "",
+        }
+    ).where(OutboxMessage.id == message_id)
+    return "sent"

@@ -1,0 +1,33 @@
+"""The outbox."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from piccolo.columns import Integer, Text, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+__all__ = ["MailState", "OutboxMessage"]
+
+
+class MailState(StrEnum):
+    queued = "queued"
+    sending = "sending"
+    sent = "sent"
+    failed = "failed"
+    kept = "kept"  # no SMTP configured: the outbox is the mailbox
+
+
+class OutboxMessage(Table):
+    message_id = Varchar(length=200, required=True)  # stable across retries
+    to_address = Varchar(length=254, required=True)
+    subject = Varchar(length=300, required=True)
+    text_body = Text(default="")
+    html_body = Text(default="")
+    kind = Varchar(length=60, default="")  # "password_reset", "invite", ...
+    state = Varchar(length=10, choices=MailState, default=MailState.queued, index=True)
+    attempts = Integer(default=0)
+    last_error = Text(default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+    sent_at = Timestamptz(null=True, default=None)
