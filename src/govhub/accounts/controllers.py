@@ -70,7 +70,7 @@ class AccountController(Controller):
         if not email:
             errors["email"] = "Enter your email address"
         if not values["password"]:
-            errors["password"] = "Enter your password"
+            errors["password"] = "Enter your password"  # noqa: S105 (a message, not a secret)
         if errors:
             return _page("sign_in.html", 400, values=values, errors=errors, next=target, done=None)
         wait = await _too_many(

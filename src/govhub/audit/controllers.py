@@ -38,8 +38,10 @@ class AuditController(Controller):
             where &= AuditEntry.actor == int(actor)
         if board and board.isdigit():
             where &= AuditEntry.body == int(board)
-        start = parse_date(date_from or "", errors, "date_from", "‘from’ date", required=False)
-        end = parse_date(date_to or "", errors, "date_to", "‘to’ date", required=False)
+        start = parse_date(
+            date_from or "", errors, "date_from", "start of the date range", required=False
+        )
+        end = parse_date(date_to or "", errors, "date_to", "end of the date range", required=False)
         if start:
             where &= AuditEntry.at >= start
         if end:

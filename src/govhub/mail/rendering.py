@@ -18,7 +18,7 @@ def _environment() -> Environment:
         loader=FileSystemLoader(PROJECT_ROOT / "templates" / "emails"),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
-        autoescape=False,
+        autoescape=False,  # noqa: S701 (plain-text email bodies, never HTML)
     )
 
 
