@@ -22,6 +22,7 @@ __all__ = [
     "change_password",
     "create_user",
     "find_reset_token",
+    "invite_user",
     "normalise_email",
     "request_password_reset",
     "reset_password",
@@ -120,6 +121,46 @@ async def request_password_reset(email: str) -> int | None:
             kind="password_reset",
             context={"token": token, "minutes": 60},
         )
+    return message.id
+
+
+INVITE_LINK_LIFETIME = dt.timedelta(days=7)
+
+
+async def invite_user(actor, person: Person) -> int:
+    """Give a person an account (if they have none) and email them a link to choose a password.
+
+    Returns the outbox id to dispatch after the transaction commits.
+    """
+    token = sec.new_token()
+    now = dt.datetime.now(dt.UTC)
+    async with User._meta.db.transaction():
+        user = await User.objects().where(User.person == person.id).first()
+        if user is None:
+            user = User(person=person.id, email=normalise_email(person.email), password_hash="")
+            await user.save()
+            await record(
+                actor,
+                "account.created",
+                user,
+                summary=person.name,
+                after={"email": user.email, "person": person.id},
+            )
+        await PasswordResetToken.insert(
+            PasswordResetToken(
+                token_hash=sec.hash_token(token),
+                user=user.id,
+                created_at=now,
+                expires_at=now + INVITE_LINK_LIFETIME,
+            )
+        )
+        message = await queue_mail(
+            to=user.email,
+            template="account_invite",
+            kind="invite",
+            context={"token": token, "name": person.name, "days": 7},
+        )
+        await record(actor, "account.invited", user, summary=person.name)
     return message.id
 
 

@@ -169,13 +169,36 @@ class AdminController(Controller):
 
     @get("/people/new")
     async def new_person(self) -> HTMXBlockTemplate:
-        return _page("admin/person_form.html", values={}, errors={}, person=None)
+        return _page(
+            "admin/person_form.html", values={}, errors={}, person=None, account=None, invited=False
+        )
 
     @get("/people/{person_id:int}")
-    async def edit_person(self, person_id: FromPath[int]) -> HTMXBlockTemplate:
+    async def edit_person(
+        self, person_id: FromPath[int], invited: FromQuery[str | None] = None
+    ) -> HTMXBlockTemplate:
+        from govhub.accounts.tables import User
+
         person = await _get(Person, person_id)
         values = {f: getattr(person, f) or "" for f in PERSON_FIELDS}
-        return _page("admin/person_form.html", values=values, errors={}, person=person)
+        account = await User.objects().where(User.person == person.id).first()
+        return _page(
+            "admin/person_form.html",
+            values=values,
+            errors={},
+            person=person,
+            account=account,
+            invited=bool(invited),
+        )
+
+    @post("/people/{person_id:int}/invite")
+    async def invite_person(self, principal: Me, person_id: FromPath[int]) -> Redirect:
+        from govhub.accounts.services import invite_user
+        from govhub.mail.services import dispatch
+
+        person = await _get(Person, person_id)
+        await dispatch(await invite_user(principal, person))
+        return Redirect(f"/admin/people/{person.id}?invited=1", status_code=303)
 
     @post("/people/new")
     async def create_person(self, request: Request, principal: Me) -> HTMXBlockTemplate | Redirect:

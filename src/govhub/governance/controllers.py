@@ -12,6 +12,7 @@ from govhub import clock
 from govhub.governance import services
 from govhub.governance.rules import build_tree, group_by_organisation
 from govhub.governance.tables import BodyKind, Sector
+from govhub.web.guards import Me
 
 __all__ = ["GovernanceController"]
 
@@ -28,9 +29,9 @@ class GovernanceController(Controller):
     include_in_schema = False
 
     @get("/", name="home")
-    async def home(self, request: HTMXRequest) -> HTMXBlockTemplate:
+    async def home(self, request: HTMXRequest, principal: Me) -> HTMXBlockTemplate:
         today = clock.today()
-        bodies = await services.visible_bodies()
+        bodies = await services.visible_bodies(principal)
         executive = next((b for b in bodies if b.kind == BodyKind.executive_group), None)
         boards = [b for b in bodies if executive and b.reports_to == executive.id]
         others = [b for b in bodies if b is not executive and b not in boards]
@@ -46,29 +47,32 @@ class GovernanceController(Controller):
         )
 
     @get("/bodies", name="bodies")
-    async def bodies(self, request: HTMXRequest) -> HTMXBlockTemplate:
-        roots = build_tree(await services.visible_bodies())
+    async def bodies(self, request: HTMXRequest, principal: Me) -> HTMXBlockTemplate:
+        roots = build_tree(await services.visible_bodies(principal))
         return _page("governance/bodies.html", request, roots=roots)
 
     @get("/bodies/{slug:str}", name="body")
     async def body(
         self,
         request: HTMXRequest,
+        principal: Me,
         slug: FromPath[str],
         show: FromQuery[str | None] = None,
     ) -> HTMXBlockTemplate:
-        body = await services.body_by_slug(slug)
+        body = await services.body_by_slug(slug, principal)
         if body is None:
             raise NotFoundException()
         today = clock.today()
         current, past = await services.memberships_of_body(body, today)
-        children = [b for b in await services.visible_bodies() if b.reports_to == body.id]
+        children = [b for b in await services.visible_bodies(principal) if b.reports_to == body.id]
         return _page(
             "governance/body.html",
             request,
             block="members" if show is not None else None,
             body=body,
-            parent=body.reports_to if body.reports_to and body.reports_to.is_public else None,
+            parent=body.reports_to
+            if body.reports_to and body.reports_to.id and principal.can_see_body(body.reports_to)
+            else None,
             children=children,
             groups=group_by_organisation(current),
             past=past,
@@ -94,9 +98,11 @@ class GovernanceController(Controller):
         )
 
     @get("/organisations/{slug:str}", name="organisation")
-    async def organisation(self, request: HTMXRequest, slug: FromPath[str]) -> HTMXBlockTemplate:
+    async def organisation(
+        self, request: HTMXRequest, principal: Me, slug: FromPath[str]
+    ) -> HTMXBlockTemplate:
         org = await services.organisation_by_slug(slug)
         if org is None:
             raise NotFoundException()
-        seats = await services.representation_of(org, clock.today())
+        seats = await services.representation_of(org, clock.today(), principal)
         return _page("governance/organisation.html", request, organisation=org, seats=seats)

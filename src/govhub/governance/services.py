@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from govhub.accounts.principal import ANONYMOUS, Principal
 from govhub.governance.rules import is_current
 from govhub.governance.tables import (
     Body,
@@ -27,18 +28,17 @@ __all__ = [
 ]
 
 
-async def visible_bodies() -> list[Body]:
-    """The bodies the public may see, executive group first, then by name."""
-    bodies = await Body.objects().where(Body.is_public.eq(True)).order_by(Body.name)
-    return sorted(bodies, key=lambda b: (b.kind != BodyKind.executive_group, b.name))
+async def visible_bodies(principal: Principal = ANONYMOUS) -> list[Body]:
+    """The bodies ``principal`` may see, executive group first, then by name."""
+    bodies = await Body.objects().order_by(Body.name)
+    visible = (b for b in bodies if principal.can_see_body(b))
+    return sorted(visible, key=lambda b: (b.kind != BodyKind.executive_group, b.name))
 
 
-async def body_by_slug(slug: str) -> Body | None:
-    return (
-        await Body.objects(Body.reports_to)
-        .where((Body.slug == slug) & Body.is_public.eq(True))
-        .first()
-    )
+async def body_by_slug(slug: str, principal: Principal = ANONYMOUS) -> Body | None:
+    """The body, or None when it does not exist or ``principal`` may not see it (the same)."""
+    body = await Body.objects(Body.reports_to).where(Body.slug == slug).first()
+    return body if body is not None and principal.can_see_body(body) else None
 
 
 async def memberships_of_body(body: Body, on: dt.date) -> tuple[list[Membership], list[Membership]]:
@@ -97,14 +97,16 @@ async def organisation_by_slug(slug: str) -> Organisation | None:
     return await Organisation.objects().where(Organisation.slug == slug).first()
 
 
-async def representation_of(org: Organisation, on: dt.date) -> list[tuple[Body, list[Membership]]]:
-    """The public bodies an organisation sits on today, and who represents it on each."""
+async def representation_of(
+    org: Organisation, on: dt.date, principal: Principal = ANONYMOUS
+) -> list[tuple[Body, list[Membership]]]:
+    """The bodies (that ``principal`` may see) an organisation sits on today, and who for it."""
     rows = await Membership.objects(Membership.person, Membership.body).where(
-        (Membership.organisation == org.id) & Membership.body.is_public.eq(True)
+        Membership.organisation == org.id
     )
     by_body: dict[int, tuple[Body, list[Membership]]] = {}
     for m in rows:
-        if is_current(m, on):
+        if is_current(m, on) and principal.can_see_body(m.body):
             by_body.setdefault(m.body.id, (m.body, []))[1].append(m)
     return sorted(
         by_body.values(), key=lambda pair: (pair[0].kind != BodyKind.executive_group, pair[0].name)
