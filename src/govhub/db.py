@@ -14,6 +14,7 @@ from piccolo.engine.sqlite import SQLiteEngine, dict_factory
 __all__ = [
     "KeptConnectionSQLiteEngine",
     "close_engine",
+    "contains",
     "is_sqlite",
     "make_engine",
     "open_engine",
@@ -106,3 +107,13 @@ async def close_engine(engine: Engine) -> None:
 async def ping(engine: Engine) -> None:
     """Raise if the database cannot answer a trivial query."""
     await engine.run_ddl("SELECT 1")
+
+
+def contains(column: Any, text: str) -> Any:
+    """A case-insensitive "contains" filter: ILIKE on PostgreSQL, LIKE on SQLite (already
+    case-insensitive there, and Piccolo warns when asked for ILIKE). Wildcards typed by the
+    user are taken out rather than obeyed."""
+    pattern = "%" + text.replace("%", "").replace("_", " ").strip()[:100] + "%"
+    if column._meta.engine_type == "sqlite":
+        return column.like(pattern)
+    return column.ilike(pattern)

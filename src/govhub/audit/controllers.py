@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from jinja2_fragments.litestar import HTMXBlockTemplate
 from litestar import Controller, get
 from litestar.params import FromQuery
@@ -15,6 +17,11 @@ from govhub.web.pagination import paginate
 from govhub.web.validation import parse_date
 
 __all__ = ["AuditController"]
+
+
+def _decoded(value):
+    """JSON columns come back as text from Piccolo's ``objects()`` queries."""
+    return json.loads(value) if isinstance(value, str) else value
 
 
 class AuditController(Controller):
@@ -60,6 +67,8 @@ class AuditController(Controller):
             page,
             params,
         )
+        for entry in listing.items:
+            entry.before, entry.after = _decoded(entry.before), _decoded(entry.after)
         users = await User.select(User.id, User.person.name).order_by(User.person.name)
         bodies = await Body.select(Body.id, Body.name).order_by(Body.name)
         block = "results" if request.htmx else None

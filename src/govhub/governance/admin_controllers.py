@@ -10,6 +10,7 @@ from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect
 
 from govhub import clock
+from govhub.db import contains
 from govhub.governance import admin
 from govhub.governance.rules import is_current
 from govhub.governance.tables import (
@@ -82,7 +83,7 @@ class AdminController(Controller):
     ) -> HTMXBlockTemplate:
         where = Organisation.id.is_not_null()
         if q:
-            where &= Organisation.name.ilike(f"%{q.strip()[:100]}%")
+            where &= contains(Organisation.name, q)
         if sector in {s.value for s in Sector}:
             where &= Organisation.sector == sector
         listing = await paginate(
@@ -157,8 +158,7 @@ class AdminController(Controller):
     ) -> HTMXBlockTemplate:
         where = Person.id.is_not_null()
         if q:
-            term = f"%{q.strip()[:100]}%"
-            where &= Person.name.ilike(term) | Person.email.ilike(term)
+            where &= contains(Person.name, q) | contains(Person.email, q)
         listing = await paginate(
             Person.objects().where(where).order_by(Person.name),
             Person.count().where(where),
