@@ -114,7 +114,9 @@ async def running(app) -> AsyncIterator[None]:
 
 @pytest.fixture
 async def app(engine, settings):
-    app = create_app(settings, engine=engine)
+    # The worker runs in the test process in both modes: on the embedded queue, or on
+    # real Redis when GOVHUB_REDIS_URL is set (so jobs go through Redis and still run).
+    app = create_app(settings, engine=engine, run_embedded_worker=True)
     async with running(app):
         yield app
 
@@ -125,7 +127,9 @@ async def make_app(engine, settings):
     async with contextlib.AsyncExitStack() as stack:
 
         async def make(*, engine=engine, **changes):
-            app = create_app(settings.model_copy(update=changes), engine=engine)
+            app = create_app(
+                settings.model_copy(update=changes), engine=engine, run_embedded_worker=True
+            )
             await stack.enter_async_context(running(app))
             return app
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
 
 from arq.connections import ArqRedis
 from litestar import Litestar
-from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -31,7 +29,7 @@ from govhub.settings import PROJECT_ROOT, Settings, get_settings
 from govhub.web.errors import exception_handlers
 from govhub.web.guards import provide_principal
 from govhub.web.health import healthz
-from govhub.web.security import SecurityMiddleware, add_security_headers
+from govhub.web.security import AllowedHosts, SecurityMiddleware, add_security_headers
 from govhub.web.templating import make_template_config
 
 __all__ = ["create_app"]
@@ -73,15 +71,12 @@ def create_app(
             yield
         finally:
             if worker is not None and task is not None:
-                await worker.close()
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+                await queue.stop_worker(worker, task)
             queue.set_queue(None)
             await pool.aclose()
             await db.close_engine(engine)
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             GovernanceController,
             AccountController,
@@ -101,7 +96,6 @@ def create_app(
         plugins=[HTMXPlugin()],
         middleware=[DefineMiddleware(SecurityMiddleware, settings=settings)],
         before_send=[add_security_headers],
-        allowed_hosts=AllowedHostsConfig(allowed_hosts=settings.host_names),
         dependencies={"principal": Provide(provide_principal)},
         template_config=make_template_config(settings),
         exception_handlers=exception_handlers,
@@ -117,3 +111,6 @@ def create_app(
         ),
         debug=False,
     )
+    # Outermost, before routing, so an unknown route on an unknown host is refused too.
+    app.asgi_handler = AllowedHosts(app.asgi_handler, settings.host_names)
+    return app

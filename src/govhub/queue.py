@@ -25,7 +25,15 @@ from fakeredis._socket._async import AsyncFakeSocket
 
 from govhub.settings import Settings
 
-__all__ = ["EmbeddedRedis", "connect_queue", "enqueue", "get_queue", "set_queue", "start_worker"]
+__all__ = [
+    "EmbeddedRedis",
+    "connect_queue",
+    "enqueue",
+    "get_queue",
+    "set_queue",
+    "start_worker",
+    "stop_worker",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -99,3 +107,19 @@ def start_worker(pool: ArqRedis) -> tuple[Worker, asyncio.Task[None]]:
         ctx={"worker_name": "embedded"},
     )
     return worker, asyncio.create_task(worker.main(), name="govhub-embedded-worker")
+
+
+async def stop_worker(worker: Worker, task: asyncio.Task[None]) -> None:
+    """Stop an in-process worker; an error from a Redis that went away is logged, not raised."""
+    # Stop polling first: closing the worker closes the pool under a live poll.
+    task.cancel()
+    try:
+        await task
+    except asyncio.CancelledError:
+        pass
+    except Exception:
+        logger.exception("the in-process worker had stopped with an error")
+    try:
+        await worker.close()
+    except Exception:
+        logger.exception("the in-process worker did not close cleanly")

@@ -26,7 +26,7 @@ NextParam = Annotated[str | None, QueryParameter(name="next")]
 SIGN_IN_ERROR = "Enter a correct email address and password"
 DONE_MESSAGES = {
     "password-changed": "Your password has been changed. Other devices have been signed out.",
-    "password-reset": "Your password has been reset. Sign in with your new password.",
+    "password-reset": "Your password has been saved. Sign in with it now.",
     "two-factor-on": "Two-factor authentication is on.",
     "signed-out": "You have signed out.",
 }
@@ -256,8 +256,8 @@ class AccountController(Controller):
                 values=values,
                 errors={"email": f"Too many attempts. Wait {wait} minutes, then try again."},
             )
-        if (message_id := await services.request_password_reset(email)) is not None:
-            await dispatch(message_id)
+        if (message := await services.request_password_reset(email)) is not None:
+            await dispatch(message)
         # The same page whether or not the address has an account.
         return _page("password_reset_sent.html", email=email)
 

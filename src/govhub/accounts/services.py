@@ -13,6 +13,7 @@ from govhub.accounts.tables import PasswordResetToken, User
 from govhub.audit.services import record
 from govhub.governance.tables import Person
 from govhub.mail.services import queue_mail
+from govhub.mail.tables import OutboxMessage
 
 __all__ = [
     "RESET_LINK_LIFETIME",
@@ -92,8 +93,8 @@ def _check_new_password(new: str, confirm: str) -> None:
         raise AccountError("confirm_password", "The passwords do not match")
 
 
-async def request_password_reset(email: str) -> int | None:
-    """Make a single-use link and queue it by email; returns the outbox id to dispatch.
+async def request_password_reset(email: str) -> OutboxMessage | None:
+    """Make a single-use link and queue it by email; returns the outbox row to dispatch.
 
     Returns None when there is no such account: the caller says the same thing either way.
     """
@@ -121,16 +122,16 @@ async def request_password_reset(email: str) -> int | None:
             kind="password_reset",
             context={"token": token, "minutes": 60},
         )
-    return message.id
+    return message
 
 
 INVITE_LINK_LIFETIME = dt.timedelta(days=7)
 
 
-async def invite_user(actor, person: Person) -> int:
+async def invite_user(actor, person: Person) -> OutboxMessage:
     """Give a person an account (if they have none) and email them a link to choose a password.
 
-    Returns the outbox id to dispatch after the transaction commits.
+    Returns the outbox row to dispatch after the transaction commits.
     """
     token = sec.new_token()
     now = dt.datetime.now(dt.UTC)
@@ -161,7 +162,7 @@ async def invite_user(actor, person: Person) -> int:
             context={"token": token, "name": person.name, "days": 7},
         )
         await record(actor, "account.invited", user, summary=person.name)
-    return message.id
+    return message
 
 
 async def find_reset_token(token: str) -> PasswordResetToken | None:

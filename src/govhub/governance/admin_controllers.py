@@ -221,6 +221,8 @@ class AdminController(Controller):
                 values=values,
                 errors=error.errors,
                 person=person,
+                account=None,
+                invited=False,
             )
         return Redirect("/admin/people", status_code=303)
 

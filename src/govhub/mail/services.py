@@ -33,6 +33,7 @@ async def queue_mail(*, to: str, template: str, context: dict, kind: str) -> Out
     return message
 
 
-async def dispatch(message_id: int) -> None:
-    """Queue the send job; its job id makes a second dispatch of the same row a no-op."""
-    await enqueue("send_outbox_message", message_id, _job_id=f"mail:{message_id}")
+async def dispatch(message: OutboxMessage) -> None:
+    """Queue the send job. The job id is the message's own Message-ID, unique for ever, so a
+    second dispatch of the same row is a no-op while a reused row id can never collide."""
+    await enqueue("send_outbox_message", message.id, _job_id=f"mail:{message.message_id}")

@@ -50,7 +50,11 @@ def error_response(request: Request, status: int, detail: str) -> Response:
 
 
 def _http_error(request: Request, exc: HTTPException) -> Response:
+    from govhub.web.guards import TwoFactorRequired
+
     status = exc.status_code
+    if isinstance(exc, TwoFactorRequired) and not wants_json(request):
+        return Redirect("/account/two-factor?required=1")
     if isinstance(exc, NotAuthorizedException) and not wants_json(request):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return Redirect(f"/sign-in?next={quote(target, safe='')}")

@@ -12,6 +12,7 @@ from govhub.accounts.principal import ANONYMOUS, Principal
 
 __all__ = [
     "Me",
+    "TwoFactorRequired",
     "current_principal",
     "provide_principal",
     "requires_admin",
@@ -37,9 +38,16 @@ def requires_sign_in(connection: ASGIConnection, _: BaseRouteHandler) -> None:
         raise NotAuthorizedException()
 
 
+class TwoFactorRequired(NotAuthorizedException):
+    """An admin account without two-factor: it is sent to set it up, not told "not found"."""
+
+
 def requires_admin(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     principal = current_principal(connection)
     if not principal.signed_in:
         raise NotAuthorizedException()
     if not principal.is_admin:
+        session = connection.scope.get("state", {}).get("session")
+        if session is not None and session.user.is_admin and not session.user.totp_enabled:
+            raise TwoFactorRequired()
         raise NotFoundException()

@@ -31,6 +31,7 @@ __all__ = [
     "CSRF_FIELD",
     "CSRF_HEADER",
     "SESSION_COOKIE",
+    "AllowedHosts",
     "CSRFError",
     "SecurityMiddleware",
     "add_security_headers",
@@ -197,3 +198,38 @@ def session_cookie(value: str, request: Request, *, expire: bool = False) -> Coo
         secure=secure,
         max_age=0 if expire else None,
     )
+
+
+class AllowedHosts:
+    """Answer 400 to a request for any host name not in the list, whatever its port.
+
+    (Litestar's own check compares the whole Host header, port included, so
+    ``127.0.0.1:8000`` would not match ``127.0.0.1``.)
+    """
+
+    def __init__(self, app: ASGIApp, hosts: list[str]) -> None:
+        self.app = app
+        self.hosts = {host.lower() for host in hosts}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in {"http", "websocket"} and "*" not in self.hosts:
+            host = ""
+            for name, value in scope.get("headers", []):
+                if name == b"host":
+                    host = value.decode("latin-1").lower()
+                    break
+            name = host[1:].split("]")[0] if host.startswith("[") else host.rsplit(":", 1)[0]
+            if name not in self.hosts:
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 400,
+                        "headers": [
+                            (b"content-type", b"text/plain; charset=utf-8"),
+                            (b"x-content-type-options", b"nosniff"),
+                        ],
+                    }
+                )
+                await send({"type": "http.response.body", "body": b"Unknown host\n"})
+                return
+        await self.app(scope, receive, send)

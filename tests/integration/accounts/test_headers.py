@@ -55,3 +55,15 @@ async def test_a_bad_session_cookie_is_cleared(app):
         c.startswith("govhub_session=") and "Max-Age=0" in c
         for c in response.headers.get_list("set-cookie")
     )
+
+
+async def test_a_known_host_with_a_port_is_accepted(app):
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1:8000"
+    ) as client:
+        assert (await client.get("/")).status_code == 200
+        assert (await client.get("/no/such/page")).status_code == 404
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://evil.example:8000"
+    ) as client:
+        assert (await client.get("/no/such/page")).status_code == 400

@@ -145,7 +145,8 @@ async def test_two_factor_is_asked_for_and_a_code_works_once(app, make_user):
 async def test_an_admin_without_two_factor_is_not_an_admin_yet(app, make_user, signed_in_client):
     admin = await make_user(admin=True)
     client = await signed_in_client(admin)
-    assert (await client.get("/admin")).status_code == 404
+    sent = await client.get("/admin")
+    assert sent.status_code == 302 and sent.headers["location"] == "/account/two-factor?required=1"
     setup = await client.get("/account/two-factor")
     assert "Partnership admins must use two-factor authentication" in setup.text
     from govhub.accounts.tables import User

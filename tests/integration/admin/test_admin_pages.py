@@ -249,3 +249,22 @@ async def test_lists_search_and_paginate(admin, make_org):
     assert "Org 25" in second.text
     found = await admin.get("/admin/organisations?q=org 07", headers={"HX-Request": "true"})
     assert found.text.lstrip().startswith('<div id="results"') and "1 organisation" in found.text
+
+
+async def test_editing_a_person_with_a_mistake_keeps_the_form(admin, make_person):
+    person = await make_person(name="Nadia Rahman", email="nadia@example.org")
+    url = f"/admin/people/{person.id}"
+    response = await post_form(admin, url, url, name="Nadia Rahman", email="")
+    assert response.status_code == 400
+    assert "Enter the person&#39;s email address" in response.text
+    assert 'value="Nadia Rahman"' in response.text
+
+
+async def test_each_members_role_field_has_its_own_id(admin, make_membership, make_body):
+    board = await make_body(name="Board A", slug="board-a")
+    first, second = await make_membership(body=board), await make_membership(body=board)
+    html = (await admin.get("/manage/bodies/board-a")).text
+    for m in (first, second):
+        assert html.count(f'id="role-{m.id}"') == 1
+        assert f'for="role-{m.id}"' in html
+    assert html.count('id="role"') == 1  # the add form's own
