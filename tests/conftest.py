@@ -287,3 +287,46 @@ def sent_to_sign_in(response: httpx.Response) -> bool:
     return response.status_code in (302, 303) and response.headers["location"].startswith(
         "/sign-in"
     )
+
+
+# Meetings: factories for a meeting and its agenda items.
+
+
+@pytest.fixture
+def make_meeting(engine, make_body):
+    import datetime as dt
+    import uuid
+
+    from govhub.meetings.tables import Meeting
+
+    async def make(**overrides) -> Meeting:
+        body = overrides.pop("body", None) or await make_body()
+        starts = overrides.pop("starts_at", None) or dt.datetime(2026, 3, 3, 18, 0, tzinfo=dt.UTC)
+        values = {
+            "title": f"{body.name} meeting",
+            "starts_at": starts,
+            "ends_at": starts + dt.timedelta(hours=2),
+            "uid": f"{uuid.uuid4()}@govhub",
+            "venue": "Town Hall, 160 Whitechapel Road",
+        }
+        meeting = Meeting(body=body.id, **{**values, **overrides})
+        await meeting.save()
+        return meeting
+
+    return make
+
+
+@pytest.fixture
+def make_item(engine):
+    from govhub.meetings.tables import AgendaItem
+
+    async def make(meeting, **overrides) -> AgendaItem:
+        position = overrides.pop("position", None)
+        if position is None:
+            position = await AgendaItem.count().where(AgendaItem.meeting == meeting.id) + 1
+        values = {"title": f"Item {position}", "purpose": "discussion"}
+        item = AgendaItem(meeting=meeting.id, position=position, **{**values, **overrides})
+        await item.save()
+        return item
+
+    return make

@@ -25,6 +25,10 @@ from govhub.governance.admin_controllers import AdminController, MembershipContr
 from govhub.governance.controllers import GovernanceController
 from govhub.governance.dashboard import dashboard
 from govhub.mail.controllers import OutboxController
+from govhub.meetings.controllers import MeetingsController
+from govhub.meetings.papers_controllers import PapersController
+from govhub.meetings.record_controllers import RecordController
+from govhub.meetings.terms_controllers import TermsController
 from govhub.settings import PROJECT_ROOT, Settings, get_settings
 from govhub.web.errors import exception_handlers
 from govhub.web.guards import provide_principal
@@ -84,6 +88,10 @@ def create_app(
             MembershipController,
             AuditController,
             OutboxController,
+            MeetingsController,
+            TermsController,
+            PapersController,
+            RecordController,
             dashboard,
             healthz,
             create_static_files_router(

@@ -6,6 +6,7 @@ from govhub.accounts import tables as accounts
 from govhub.audit.tables import AuditEntry
 from govhub.governance import tables as governance
 from govhub.mail.tables import OutboxMessage
+from govhub.meetings import tables as meetings
 from govhub.settings import PROJECT_ROOT
 from govhub.system import WorkerHeartbeat
 
@@ -24,6 +25,17 @@ TABLES = [
     accounts.RateLimitCounter,
     AuditEntry,
     OutboxMessage,
+    meetings.TermsOfReference,
+    meetings.MeetingSeries,
+    meetings.Meeting,
+    meetings.MeetingChange,
+    meetings.AgendaItem,
+    meetings.AgendaItemCallToAction,
+    meetings.Paper,
+    meetings.Attendance,
+    meetings.Declaration,
+    meetings.Decision,
+    meetings.Action,
 ]
 
 APP_CONFIG = AppConfig(

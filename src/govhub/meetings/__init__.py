@@ -1,0 +1,1 @@
+"""Meetings and series, terms of reference, agendas, papers, attendance, minutes and actions."""
