@@ -25,7 +25,7 @@ from govhub.governance.admin_controllers import AdminController, MembershipContr
 from govhub.governance.controllers import GovernanceController
 from govhub.governance.dashboard import dashboard
 from govhub.mail.controllers import OutboxController
-from govhub.meetings.controllers import MeetingsController
+from govhub.meetings.controllers import ManageMeetingsController, MeetingsController
 from govhub.meetings.papers_controllers import PapersController
 from govhub.meetings.record_controllers import RecordController
 from govhub.meetings.terms_controllers import TermsController
@@ -89,6 +89,7 @@ def create_app(
             AuditController,
             OutboxController,
             MeetingsController,
+            ManageMeetingsController,
             TermsController,
             PapersController,
             RecordController,

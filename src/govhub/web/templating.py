@@ -9,7 +9,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
 from govhub.governance.tables import Sector
-from govhub.settings import PROJECT_ROOT, Settings
+from govhub.settings import PROJECT_ROOT, Settings, get_settings
 
 __all__ = ["format_date", "make_template_config"]
 
@@ -19,6 +19,24 @@ def format_date(value: dt.date | dt.datetime | None) -> str:
     if value is None:
         return ""
     return f"{value.day} {value:%B %Y}"
+
+
+def format_time(value: dt.datetime) -> str:
+    """GOV.UK style, in the partnership's time zone: ``6pm``, ``6:30pm``, ``midday``."""
+    local = value.astimezone(get_settings().zone)
+    if (local.hour, local.minute) == (12, 0):
+        return "midday"
+    if (local.hour, local.minute) == (0, 0):
+        return "midnight"
+    hour = local.hour % 12 or 12
+    suffix = "am" if local.hour < 12 else "pm"
+    return f"{hour}{suffix}" if local.minute == 0 else f"{hour}:{local.minute:02d}{suffix}"
+
+
+def format_when(value: dt.datetime) -> str:
+    """``Tuesday 3 March 2026, 6pm`` in the partnership's time zone."""
+    local = value.astimezone(get_settings().zone)
+    return f"{local:%A} {format_date(local)}, {format_time(value)}"
 
 
 def form_token() -> str:
@@ -45,6 +63,8 @@ def make_environment(settings: Settings) -> Environment:
         auto_reload=settings.env == "development",
     )
     env.filters["date"] = format_date
+    env.filters["time"] = format_time
+    env.filters["when"] = format_when
     # Not "csrf_token": Litestar installs a global of that name for its own CSRF scheme.
     env.globals["form_token"] = form_token
     env.globals["principal"] = current_principal

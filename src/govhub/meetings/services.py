@@ -1,0 +1,259 @@
+"""Scheduling meetings: one, or a series; moving and cancelling them, with their history kept.
+
+Every change of time, place or status raises the meeting's calendar SEQUENCE; its UID
+never changes, so calendars update the event rather than adding a second one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from govhub import clock
+from govhub.accounts.principal import Principal
+from govhub.audit.services import record, snapshot
+from govhub.governance.tables import Body
+from govhub.meetings.recurrence import MAX_OCCURRENCES, PATTERNS, describe, occurrences, rule_for
+from govhub.meetings.tables import Meeting, MeetingChange, MeetingSeries, MeetingStatus
+from govhub.settings import get_settings
+from govhub.web.validation import FormError, parse_date, require
+
+__all__ = ["Schedule", "cancel_meeting", "parse_schedule", "reschedule_meeting", "schedule"]
+
+
+@dataclass
+class Schedule:
+    title: str
+    starts_at: dt.datetime  # aware, local zone
+    duration: dt.timedelta
+    venue: str
+    online_link: str
+    is_public: bool
+    pattern: str | None  # None: a single meeting
+    count: int
+
+
+def _parse_time(value: str, errors: dict[str, str], field: str) -> dt.time | None:
+    value = value.strip()
+    for pattern in ("%H:%M", "%H.%M", "%I:%M%p", "%I%p", "%H%M"):
+        try:
+            return dt.datetime.strptime(value.replace(" ", "").upper(), pattern).time()
+        except ValueError:
+            continue
+    errors[field] = (
+        "Enter a start time, like 18:00"
+        if not value
+        else "The start time must be a real time, like 18:00 or 6pm"
+    )
+    return None
+
+
+def parse_schedule(values: dict[str, str], *, allow_series: bool = True) -> Schedule:
+    """Read a scheduling form; raise FormError with a message per field."""
+    errors: dict[str, str] = {}
+    title = require(values, errors, "title", "Enter a title for the meeting")
+    day = parse_date(values.get("date", ""), errors, "date", "date")
+    time = _parse_time(values.get("time", ""), errors, "time")
+    duration = values.get("duration", "").strip() or "90"
+    if not duration.isdigit() or not 15 <= int(duration) <= 600:
+        errors["duration"] = "The length must be a number of minutes between 15 and 600"
+    venue = values.get("venue", "").strip()[:500]
+    link = values.get("online_link", "").strip()
+    if link and (urlsplit(link).scheme != "https" or not urlsplit(link).netloc or " " in link):
+        errors["online_link"] = "Enter the online link in full, starting with https://"
+    if not venue and not link:
+        errors["venue"] = "Enter a venue, an online link, or both"
+    pattern = values.get("repeat") or None
+    if pattern == "none":
+        pattern = None
+    count = 1
+    if pattern is not None:
+        if not allow_series or pattern not in PATTERNS:
+            errors["repeat"] = "Choose how often the meeting repeats"
+        raw = values.get("count", "").strip()
+        if not raw.isdigit() or not 2 <= int(raw) <= MAX_OCCURRENCES:
+            errors["count"] = f"The number of meetings must be between 2 and {MAX_OCCURRENCES}"
+        else:
+            count = int(raw)
+    if errors:
+        raise FormError(errors)
+    zone = get_settings().zone
+    return Schedule(
+        title=title,
+        starts_at=dt.datetime.combine(day, time, tzinfo=zone),
+        duration=dt.timedelta(minutes=int(duration)),
+        venue=venue,
+        online_link=link,
+        is_public=values.get("is_public") == "yes",
+        pattern=pattern,
+        count=count,
+    )
+
+
+def _uid() -> str:
+    host = urlsplit(get_settings().base_url).hostname or "govhub.invalid"
+    return f"meeting-{uuid.uuid4()}@{host}"
+
+
+async def schedule(actor: Principal, body: Body, plan: Schedule) -> list[Meeting]:
+    """Create one meeting, or every meeting of a series, in one transaction."""
+    zone = get_settings().zone
+    if plan.pattern is None:
+        starts = [plan.starts_at]
+        series = None
+    else:
+        rule = rule_for(plan.pattern, plan.starts_at.date(), plan.count)
+        starts = occurrences(rule, plan.starts_at.replace(tzinfo=None), zone)
+        series = MeetingSeries(
+            body=body.id,
+            title=plan.title,
+            rrule=rule,
+            first_starts_at=plan.starts_at,
+            duration_minutes=int(plan.duration.total_seconds() // 60),
+            exdates=[],
+            venue=plan.venue,
+            online_link=plan.online_link,
+            is_public=plan.is_public,
+        )
+    meetings = []
+    async with Meeting._meta.db.transaction():
+        if series is not None:
+            await series.save()
+        for start in starts:
+            meeting = Meeting(
+                body=body.id,
+                series=series.id if series else None,
+                title=plan.title,
+                starts_at=start,
+                ends_at=start + plan.duration,
+                venue=plan.venue,
+                online_link=plan.online_link,
+                is_public=plan.is_public,
+                uid=_uid(),
+            )
+            await meeting.save()
+            meetings.append(meeting)
+        summary = plan.title + (
+            f", {describe(plan.pattern, plan.starts_at.date())}, {len(starts)} meetings"
+            if series
+            else ""
+        )
+        await record(
+            actor,
+            "meeting.scheduled" if series is None else "series.scheduled",
+            series or meetings[0],
+            body_id=body.id,
+            summary=summary,
+            after={
+                "starts": [s.isoformat() for s in starts],
+                "venue": plan.venue,
+                "online_link": plan.online_link,
+                "public": plan.is_public,
+            },
+        )
+    return meetings
+
+
+async def reschedule_meeting(
+    actor: Principal, meeting: Meeting, plan: Schedule, reason: str = ""
+) -> Meeting:
+    """Move a meeting (and/or change its place); the old time is kept in its history."""
+    if meeting.status == MeetingStatus.cancelled:
+        raise FormError({"date": "This meeting has been cancelled: schedule a new one instead"})
+    moved = plan.starts_at != meeting.starts_at.astimezone(plan.starts_at.tzinfo)
+    place_changed = (plan.venue, plan.online_link) != (meeting.venue, meeting.online_link)
+    async with Meeting._meta.db.transaction():
+        before = snapshot(
+            meeting,
+            "title",
+            "starts_at",
+            "ends_at",
+            "venue",
+            "online_link",
+            "is_public",
+            "sequence",
+        )
+        if moved or place_changed:
+            await MeetingChange.insert(
+                MeetingChange(
+                    meeting=meeting.id,
+                    kind="rescheduled" if moved else "venue_changed",
+                    old_starts_at=meeting.starts_at,
+                    new_starts_at=plan.starts_at,
+                    old_venue=meeting.venue,
+                    reason=reason[:1000],
+                    by=actor.user_id,
+                )
+            )
+            meeting.sequence += 1
+        meeting.title, meeting.starts_at = plan.title, plan.starts_at
+        meeting.ends_at = plan.starts_at + plan.duration
+        meeting.venue, meeting.online_link = plan.venue, plan.online_link
+        meeting.is_public = plan.is_public
+        meeting.updated_at = dt.datetime.now(dt.UTC)
+        await meeting.save()
+        await record(
+            actor,
+            "meeting.rescheduled" if moved else "meeting.updated",
+            meeting,
+            body_id=_id(meeting.body),
+            summary=meeting.title,
+            before=before,
+            after=snapshot(meeting, *before.keys()),
+        )
+    return meeting
+
+
+async def cancel_meeting(actor: Principal, meeting: Meeting, reason: str) -> Meeting:
+    reason = reason.strip()
+    if not reason:
+        raise FormError({"reason": "Enter why the meeting is cancelled: members will see it"})
+    if meeting.status == MeetingStatus.cancelled:
+        raise FormError({"reason": "This meeting is already cancelled"})
+    async with Meeting._meta.db.transaction():
+        meeting.status = MeetingStatus.cancelled
+        meeting.cancel_reason = reason[:1000]
+        meeting.sequence += 1
+        meeting.updated_at = dt.datetime.now(dt.UTC)
+        await meeting.save(
+            [Meeting.status, Meeting.cancel_reason, Meeting.sequence, Meeting.updated_at]
+        )
+        await MeetingChange.insert(
+            MeetingChange(
+                meeting=meeting.id,
+                kind="cancelled",
+                old_starts_at=meeting.starts_at,
+                reason=reason[:1000],
+                by=actor.user_id,
+            )
+        )
+        if meeting.series:
+            series = (
+                await MeetingSeries.objects().where(MeetingSeries.id == _id(meeting.series)).first()
+            )
+            if series is not None:
+                local_day = meeting.starts_at.astimezone(get_settings().zone).date().isoformat()
+                existing = series.exdates or []
+                if isinstance(existing, str):  # JSON columns come back as text on objects()
+                    existing = json.loads(existing)
+                series.exdates = sorted({*existing, local_day})
+                await series.save([MeetingSeries.exdates])
+        await record(
+            actor,
+            "meeting.cancelled",
+            meeting,
+            body_id=_id(meeting.body),
+            summary=f"{meeting.title}: {reason}"[:300],
+        )
+    return meeting
+
+
+def is_upcoming(meeting: Meeting) -> bool:
+    return meeting.ends_at >= clock.now()
+
+
+def _id(value) -> int:
+    return getattr(value, "id", value)
