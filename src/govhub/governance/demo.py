@@ -55,8 +55,12 @@ def _date(value: str | None) -> dt.date | None:
 
 async def seed_demo() -> dict[str, int]:
     """Load or refresh the demo data in one transaction; returns how many rows of each kind."""
+    from govhub.meetings.demo import seed_meetings
+
     async with Organisation._meta.db.transaction():
-        return await _seed()
+        counts = await _seed()
+        counts.update(await seed_meetings())
+        return counts
 
 
 async def _seed() -> dict[str, int]:

@@ -1,0 +1,190 @@
+"""Demo meetings for ``govhub seed-demo``: series, a published agenda, terms of reference.
+
+Dates are fixed (not "today") and every row has a natural key, so seeding twice leaves the
+same rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from govhub.governance.demo import _upsert
+from govhub.governance.tables import Body
+from govhub.meetings.agenda import STANDARD_TITLES
+from govhub.meetings.recurrence import occurrences, rule_for
+from govhub.meetings.tables import (
+    AgendaItem,
+    Meeting,
+    MeetingSeries,
+    StandardItem,
+    TermsOfReference,
+)
+from govhub.settings import get_settings
+
+__all__ = ["seed_meetings"]
+
+# body slug: (title, first local start, pattern, count, minutes, venue, online link)
+SERIES = {
+    "partnership-executive-group": (
+        "Partnership Executive Group",
+        dt.datetime(2026, 1, 6, 10, 0),
+        "quarterly",
+        8,
+        120,
+        "Town Hall, 160 Whitechapel Road, London E1 1BJ (step-free access)",
+        "",
+    ),
+    "community-safety-partnership": (
+        "Community Safety Partnership board",
+        dt.datetime(2026, 9, 1, 18, 0),
+        "monthly",
+        12,
+        90,
+        "Committee Room 1, Town Hall, 160 Whitechapel Road, London E1 1BJ",
+        "https://meet.example.org/csp",
+    ),
+    "health-and-wellbeing-board": (
+        "Health and Wellbeing Board",
+        dt.datetime(2026, 10, 14, 14, 0),
+        "monthly",
+        6,
+        120,
+        "Mile End Hospital, Bancroft Road, London E1 4DG",
+        "",
+    ),
+}
+
+AGENDA = [  # (title, presenter, purpose, minutes, confidential)
+    (
+        "Knife crime and serious violence: the new strategy",
+        "Tom Baker, Metropolitan Police",
+        "decision",
+        25,
+        False,
+    ),
+    ("Safer neighbourhoods: residents' survey results", "Rezaul Hoque", "discussion", 20, False),
+    ("Case review: individuals at high risk", "Siobhan Brennan", "discussion", 15, True),
+]
+
+TERMS = {
+    "partnership-executive-group": dict(
+        quorum_members=7,
+        quorum_min_organisations=5,
+        quorum_required_roles="chair,vice_chair",
+        meeting_frequency="Quarterly, on the first Tuesday of the quarter",
+        reporting="Reports to the Tower Hamlets Partnership congress twice a year",
+        decision_making="By consensus; where consensus cannot be reached, by a majority of the "
+        "members present, the chair having a casting vote.",
+        membership="Senior officers of each member organisation; the council's chief executive "
+        "chairs.",
+        review_date=dt.date(2027, 1, 5),
+    ),
+    "community-safety-partnership": dict(
+        quorum_members=4,
+        quorum_min_organisations=3,
+        quorum_required_roles="chair,vice_chair",
+        meeting_frequency="Monthly, on the first Tuesday",
+        reporting="Reports into the Partnership Executive Group",
+        decision_making="By consensus of the statutory partners present.",
+        membership="The police, fire brigade, council, probation, health and the voluntary sector.",
+        review_date=dt.date(2026, 12, 15),
+    ),
+}
+
+
+async def seed_meetings() -> dict[str, int]:
+    zone = get_settings().zone
+    bodies = {
+        b.slug: b for b in await Body.objects().where(Body.slug.is_in(list(SERIES) + list(TERMS)))
+    }
+    meetings = 0
+    for slug, (title, first, pattern, count, minutes, venue, link) in SERIES.items():
+        body = bodies[slug]
+        rule = rule_for(pattern, first.date(), count)
+        series_id = await _upsert(
+            MeetingSeries,
+            {MeetingSeries.body: body.id, MeetingSeries.rrule: rule},
+            {
+                MeetingSeries.title: title,
+                MeetingSeries.first_starts_at: first.replace(tzinfo=zone),
+                MeetingSeries.duration_minutes: minutes,
+                MeetingSeries.venue: venue,
+                MeetingSeries.online_link: link,
+                MeetingSeries.is_public: True,
+            },
+        )
+        for start in occurrences(rule, first, zone):
+            await _upsert(
+                Meeting,
+                {Meeting.uid: f"demo-{slug}-{start.date().isoformat()}@govhub.invalid"},
+                {
+                    Meeting.body: body.id,
+                    Meeting.series: series_id,
+                    Meeting.title: title,
+                    Meeting.starts_at: start,
+                    Meeting.ends_at: start + dt.timedelta(minutes=minutes),
+                    Meeting.venue: venue,
+                    Meeting.online_link: link,
+                    Meeting.is_public: True,
+                },
+            )
+            meetings += 1
+    csp = (
+        await Meeting.objects()
+        .where(Meeting.uid == "demo-community-safety-partnership-2026-12-01@govhub.invalid")
+        .first()
+    )
+    items = [
+        (STANDARD_TITLES[s][0], "", STANDARD_TITLES[s][1].value, None, False, s.value)
+        for s in (
+            StandardItem.apologies,
+            StandardItem.declarations,
+            StandardItem.minutes,
+            StandardItem.matters_arising,
+        )
+    ]
+    items += [(*row, None) for row in AGENDA]
+    items.append(
+        (
+            STANDARD_TITLES[StandardItem.aob][0],
+            "",
+            "discussion",
+            None,
+            False,
+            StandardItem.aob.value,
+        )
+    )
+    for position, (title, presenter, purpose, minutes, confidential, standard) in enumerate(
+        items, 1
+    ):
+        await _upsert(
+            AgendaItem,
+            {AgendaItem.meeting: csp.id, AgendaItem.position: position},
+            {
+                AgendaItem.title: title,
+                AgendaItem.presenter: presenter,
+                AgendaItem.purpose: purpose,
+                AgendaItem.minutes_allotted: minutes,
+                AgendaItem.is_confidential: confidential,
+                AgendaItem.standard: standard,
+            },
+        )
+    await Meeting.update(
+        {
+            Meeting.agenda_state: "published",
+            Meeting.agenda_published_at: dt.datetime(2026, 11, 20, 9, tzinfo=dt.UTC),
+        }
+    ).where(Meeting.id == csp.id)
+    for slug, fields in TERMS.items():
+        body = bodies[slug]
+        await _upsert(
+            TermsOfReference,
+            {TermsOfReference.body: body.id, TermsOfReference.version: 1},
+            {
+                TermsOfReference.state: "approved",
+                TermsOfReference.purpose: body.purpose,
+                TermsOfReference.approved_on: dt.date(2026, 1, 6),
+                **{getattr(TermsOfReference, k): v for k, v in fields.items()},
+            },
+        )
+    return {"meetings": meetings, "agenda_items": len(items), "terms_of_reference": len(TERMS)}
