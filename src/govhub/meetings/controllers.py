@@ -15,7 +15,7 @@ from litestar.response import Redirect
 from govhub import clock
 from govhub.governance import services as governance
 from govhub.governance.tables import Body, CallToAction
-from govhub.meetings import agenda, services
+from govhub.meetings import agenda, record, services
 from govhub.meetings.access import (
     can_see_confidential,
     can_see_meeting,
@@ -30,6 +30,7 @@ from govhub.meetings.tables import (
     Meeting,
     MeetingChange,
     Purpose,
+    StandardItem,
 )
 from govhub.settings import get_settings
 from govhub.web.forms import form_values
@@ -131,6 +132,16 @@ class MeetingsController(Controller):
             .where(MeetingChange.meeting == meeting.id)
             .order_by(MeetingChange.at)
         )
+        # Open actions from earlier meetings appear as matters arising by themselves.
+        has_matters = any(item.standard == StandardItem.matters_arising for item in items)
+        matters = (
+            await record.open_actions_for(meeting.body.id, meeting.starts_at) if has_matters else []
+        )
+        quorum = rule = None
+        if manager:
+            members = await record.current_members(meeting)
+            rule = await record.quorum_rule(meeting, members)
+            quorum = (await record.saved_attendance(meeting, members)).quorum(rule)
         return _page(
             "meetings/meeting.html",
             meeting=meeting,
@@ -141,6 +152,10 @@ class MeetingsController(Controller):
             show_agenda=show_agenda,
             zone=get_settings().zone,
             extras=await _item_extras(meeting, items),
+            matters=matters,
+            today=clock.today(),
+            quorum=quorum,
+            rule=rule,
         )
 
 

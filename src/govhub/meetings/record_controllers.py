@@ -1,10 +1,353 @@
-"""At the meeting and after it: attendance, quorum, declarations, minutes, decisions, actions
-(filled in by the meeting-record work)."""
+"""At the meeting and after it: attendance and quorum, declarations, minutes, decisions, actions.
 
-from litestar import Controller
+Recording is for the body's secretary and admins (anyone else: "not found"); the approved
+minutes of public items are for everyone; the action log is for the body's members.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from jinja2_fragments.litestar import HTMXBlockTemplate
+from litestar import Controller, Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
+from litestar.plugins.htmx import HTMXRequest
+from litestar.response import Redirect
+
+from govhub import clock
+from govhub.accounts.principal import Principal
+from govhub.governance.services import body_by_slug
+from govhub.governance.tables import Body, Organisation
+from govhub.meetings import record
+from govhub.meetings.access import can_see_confidential, load_managed_meeting, load_meeting
+from govhub.meetings.tables import Action, ActionStatus, AttendanceStatus, Meeting, MinutesState
+from govhub.web.forms import form_values
+from govhub.web.guards import Me, requires_sign_in
+from govhub.web.validation import FormError
 
 __all__ = ["RecordController"]
+
+STATUS_LABELS = [(s.value, s.value.capitalize()) for s in AttendanceStatus]
+ACTION_STATUSES = [(s.value, s.value.capitalize()) for s in ActionStatus]
+DECLARATION_FIELDS = ("declaration_person", "declaration_item", "interest")
+DECISION_FIELDS = ("decision_item", "decision_text")
+ACTION_FIELDS = (
+    "action_description",
+    "action_owner",
+    "action_owner_name",
+    "action_organisation",
+    "action_due_date",
+    "action_item",
+)
+
+
+def _page(
+    template: str,
+    request: HTMXRequest | None = None,
+    block: str | None = None,
+    status_code: int = 200,
+    **context,
+) -> HTMXBlockTemplate:
+    partial = block if request is not None and request.htmx else None
+    return HTMXBlockTemplate(
+        template_name=template, block_name=partial, context=context, status_code=status_code
+    )
+
+
+async def _form(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+async def _attendance_page(
+    meeting: Meeting, sheet: record.AttendanceSheet, status_code: int = 200, saved: bool = False
+) -> HTMXBlockTemplate:
+    rule = await record.quorum_rule(meeting, sheet.members)
+    return _page(
+        "meetings/attendance.html",
+        status_code=status_code,
+        meeting=meeting,
+        day=record.meeting_day(meeting),
+        sheet=sheet,
+        errors=sheet.errors,
+        typed=sheet.typed,
+        statuses=STATUS_LABELS,
+        rule=rule,
+        quorum=sheet.quorum(rule),
+        saved=saved,
+    )
+
+
+async def _minutes_page(
+    meeting: Meeting, *, errors=None, values=None, status_code: int = 200
+) -> HTMXBlockTemplate:
+    members = await record.current_members(meeting)
+    declarers, owners = await record.people_at(meeting, members)
+    organisations = await Organisation.select(Organisation.id, Organisation.name).order_by(
+        Organisation.name
+    )
+    items = await record.agenda_items(meeting)
+    return _page(
+        "meetings/minutes.html",
+        status_code=status_code,
+        manage=True,
+        meeting=meeting,
+        day=record.meeting_day(meeting),
+        minutes=await record.minutes_record(meeting, confidential=True),
+        approved_at=await _approved_at(meeting),
+        later=[(str(m.id), _meeting_label(m)) for m in await record.later_meetings(meeting)],
+        items=[(str(i.id), f"{i.position}. {i.title}") for i in items],
+        declarers=[(str(k), v) for k, v in declarers.items()],
+        owners=[(str(k), v) for k, v in owners.items()],
+        organisations=[(str(o["id"]), o["name"]) for o in organisations],
+        errors=errors or {},
+        values=values or {},
+        today=clock.today(),
+    )
+
+
+def _meeting_label(meeting: Meeting) -> str:
+    day = record.meeting_day(meeting)
+    return f"{meeting.title}, {day.day} {day:%B %Y}"
+
+
+async def _approved_at(meeting: Meeting) -> Meeting | None:
+    if not meeting.minutes_approved_at:
+        return None
+    return await Meeting.objects().where(Meeting.id == meeting.minutes_approved_at).first()
+
+
+async def _change(
+    meeting: Meeting, values: dict[str, str], anchor: str, change: Callable[[], Awaitable]
+) -> HTMXBlockTemplate | Redirect:
+    """Make a change to the minutes; on a problem, the page again with what was typed."""
+    try:
+        await change()
+    except FormError as error:
+        return await _minutes_page(meeting, errors=error.errors, values=values, status_code=400)
+    return Redirect(f"/manage/meetings/{meeting.id}/minutes#{anchor}", status_code=303)
+
+
+async def _log_body(slug: str, principal: Principal) -> Body:
+    """The body whose action log this is: for its members and admins only."""
+    found = await body_by_slug(slug, principal)
+    if found is None or not principal.is_member_of(found.id):
+        raise NotFoundException()
+    return found
+
+
+async def _action_log(
+    found: Body,
+    principal: Principal,
+    request: HTMXRequest | None = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> HTMXBlockTemplate:
+    still_open, closed = await record.action_log(found.id)
+    return _page(
+        "meetings/actions.html",
+        request,
+        "log",
+        status_code=status_code,
+        body=found,
+        still_open=still_open,
+        closed=closed,
+        today=clock.today(),
+        manage=principal.can_manage_body(found.id),
+        statuses=ACTION_STATUSES,
+        errors=errors or {},
+    )
 
 
 class RecordController(Controller):
     include_in_schema = False
+
+    # Attendance and quorum
+
+    @get("/manage/meetings/{meeting_id:int}/attendance", guards=[requires_sign_in])
+    async def attendance(
+        self, meeting_id: FromPath[int], principal: Me, saved: FromQuery[str | None] = None
+    ) -> HTMXBlockTemplate:
+        meeting = await load_managed_meeting(meeting_id, principal)
+        members = await record.current_members(meeting)
+        sheet = await record.saved_attendance(meeting, members)
+        return await _attendance_page(meeting, sheet, saved=bool(saved))
+
+    @post("/manage/meetings/{meeting_id:int}/attendance", guards=[requires_sign_in])
+    async def save_attendance(
+        self, request: Request, meeting_id: FromPath[int], principal: Me
+    ) -> HTMXBlockTemplate | Redirect:
+        meeting = await load_managed_meeting(meeting_id, principal)
+        members = await record.current_members(meeting)
+        sheet = await record.attendance_from_form(meeting, members, await _form(request))
+        try:
+            await record.save_attendance(principal, meeting, sheet)
+        except FormError:
+            return await _attendance_page(meeting, sheet, status_code=400)
+        return Redirect(f"/manage/meetings/{meeting.id}/attendance?saved=1", status_code=303)
+
+    @post("/manage/meetings/{meeting_id:int}/attendance/quorum", guards=[requires_sign_in])
+    async def quorum(
+        self, request: Request, meeting_id: FromPath[int], principal: Me
+    ) -> HTMXBlockTemplate:
+        """The quorum panel alone, for the attendance form as it stands (nothing is saved)."""
+        meeting = await load_managed_meeting(meeting_id, principal)
+        members = await record.current_members(meeting)
+        sheet = await record.attendance_from_form(meeting, members, await _form(request))
+        rule = await record.quorum_rule(meeting, members)
+        return _page("meetings/_quorum.html", rule=rule, quorum=sheet.quorum(rule))
+
+    # Minutes: notes, declarations, decisions, actions, approval
+
+    @get("/manage/meetings/{meeting_id:int}/minutes", guards=[requires_sign_in])
+    async def minutes(self, meeting_id: FromPath[int], principal: Me) -> HTMXBlockTemplate:
+        return await _minutes_page(await load_managed_meeting(meeting_id, principal))
+
+    @post("/manage/meetings/{meeting_id:int}/minutes", guards=[requires_sign_in])
+    async def save_notes(
+        self, request: Request, meeting_id: FromPath[int], principal: Me
+    ) -> HTMXBlockTemplate | Redirect:
+        meeting = await load_managed_meeting(meeting_id, principal)
+        items = await record.agenda_items(meeting)
+        values = await form_values(request, *(f"notes-{i.id}" for i in items))
+        return await _change(
+            meeting, values, "notes", lambda: record.save_notes(principal, meeting, items, values)
+        )
+
+    @post("/manage/meetings/{meeting_id:int}/declarations", guards=[requires_sign_in])
+    async def add_declaration(
+        self, request: Request, meeting_id: FromPath[int], principal: Me
+    ) -> HTMXBlockTemplate | Redirect:
+        meeting = await load_managed_meeting(meeting_id, principal)
+        values = await form_values(request, *DECLARATION_FIELDS)
+        declarers, _ = await record.people_at(meeting, await record.current_members(meeting))
+        items = await record.agenda_items(meeting)
+        return await _change(
+            meeting,
+            values,
+            "declarations",
+            lambda: record.add_declaration(principal, meeting, values, declarers, items),
+        )
+
+    @post(
+        "/manage/meetings/{meeting_id:int}/declarations/{declaration_id:int}/remove",
+        guards=[requires_sign_in],
+    )
+    async def remove_declaration(
+        self, meeting_id: FromPath[int], declaration_id: FromPath[int], principal: Me
+    ) -> HTMXBlockTemplate | Redirect:
+        meeting = await load_managed_meeting(meeting_id, principal)
+        return await _change(
+            meeting,
+            {},
+            "declarations",
+            lambda: record.remove_declaration(principal, meeting, declaration_id),
+        )
+
+    @post("/manage/meetings/{meeting_id:int}/decisions", guards=[requires_sign_in])
+    async def add_decision(
+        self, request: Request, meeting_id: FromPath[int], principal: Me
+    ) -> HTMXBlockTemplate | Redirect:
+        meeting = await load_managed_meeting(meeting_id, principal)
+        values = await form_values(request, *DECISION_FIELDS)
+        items = await record.agenda_items(meeting)
+        return await _change(
+            meeting,
+            values,
+            "decisions",
+            lambda: record.add_decision(principal, meeting, values, items),
+        )
+
+    @post(
+        "/manage/meetings/{meeting_id:int}/decisions/{decision_id:int}/remove",
+        guards=[requires_sign_in],
+    )
+    async def remove_decision(
+        self, meeting_id: FromPath[int], decision_id: FromPath[int], principal: Me
+    ) -> HTMXBlockTemplate | Redirect:
+        meeting = await load_managed_meeting(meeting_id, principal)
+        return await _change(
+            meeting,
+            {},
+            "decisions",
+            lambda: record.remove_decision(principal, meeting, decision_id),
+        )
+
+    @post("/manage/meetings/{meeting_id:int}/actions", guards=[requires_sign_in])
+    async def add_action(
+        self, request: Request, meeting_id: FromPath[int], principal: Me
+    ) -> HTMXBlockTemplate | Redirect:
+        meeting = await load_managed_meeting(meeting_id, principal)
+        values = await form_values(request, *ACTION_FIELDS)
+        _, owners = await record.people_at(meeting, await record.current_members(meeting))
+        orgs = {row["id"] for row in await Organisation.select(Organisation.id)}
+        items = await record.agenda_items(meeting)
+        return await _change(
+            meeting,
+            values,
+            "actions",
+            lambda: record.add_action(principal, meeting, values, owners, orgs, items),
+        )
+
+    @post("/manage/meetings/{meeting_id:int}/minutes/approve", guards=[requires_sign_in])
+    async def approve_minutes(
+        self, request: Request, meeting_id: FromPath[int], principal: Me
+    ) -> HTMXBlockTemplate | Redirect:
+        meeting = await load_managed_meeting(meeting_id, principal)
+        values = await form_values(request, "approved_at")
+        return await _change(
+            meeting, values, "approval", lambda: record.approve_minutes(principal, meeting, values)
+        )
+
+    @get("/meetings/{meeting_id:int}/minutes")
+    async def published_minutes(
+        self, meeting_id: FromPath[int], principal: Me
+    ) -> HTMXBlockTemplate:
+        """Approved minutes of public items for everyone; drafts and confidential items for
+        the body's members, marked as such."""
+        meeting = await load_meeting(meeting_id, principal)
+        member = principal.is_member_of(meeting.body.id)
+        if meeting.minutes_state != MinutesState.approved and not member:
+            raise NotFoundException()
+        confidential = can_see_confidential(principal, meeting.body.id)
+        return _page(
+            "meetings/minutes.html",
+            manage=False,
+            meeting=meeting,
+            day=record.meeting_day(meeting),
+            minutes=await record.minutes_record(meeting, confidential=confidential),
+            approved_at=await _approved_at(meeting),
+            can_manage=principal.can_manage_body(meeting.body.id),
+            errors={},
+            today=clock.today(),
+        )
+
+    # The action log
+
+    @get("/bodies/{slug:str}/actions")
+    async def actions(
+        self, request: HTMXRequest, slug: FromPath[str], principal: Me
+    ) -> HTMXBlockTemplate:
+        return await _action_log(await _log_body(slug, principal), principal, request)
+
+    @post("/bodies/{slug:str}/actions/{action_id:int}/status")
+    async def action_status(
+        self, request: HTMXRequest, slug: FromPath[str], action_id: FromPath[int], principal: Me
+    ) -> HTMXBlockTemplate | Redirect:
+        found = await _log_body(slug, principal)
+        action = (
+            await Action.objects()
+            .where((Action.id == action_id) & (Action.body == found.id))
+            .first()
+        )
+        if action is None or not principal.can_manage_body(found.id):
+            raise NotFoundException()
+        values = await form_values(request, "status")
+        try:
+            await record.set_action_status(principal, action, values["status"])
+        except FormError as error:
+            return await _action_log(found, principal, request, error.errors, status_code=400)
+        if request.htmx:
+            return await _action_log(found, principal, request)
+        return Redirect(f"/bodies/{found.slug}/actions#action-{action.id}", status_code=303)
