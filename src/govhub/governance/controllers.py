@@ -12,6 +12,7 @@ from govhub import clock
 from govhub.governance import services
 from govhub.governance.rules import build_tree, group_by_organisation
 from govhub.governance.tables import BodyKind, Sector
+from govhub.meetings.terms import terms_summary
 from govhub.web.guards import Me
 
 __all__ = ["GovernanceController"]
@@ -78,6 +79,7 @@ class GovernanceController(Controller):
             past=past,
             show_past=show == "past",
             actions=await services.calls_to_action_for(body),
+            terms=await terms_summary(body.id),
         )
 
     @get("/organisations", name="organisations")

@@ -6,6 +6,7 @@ from litestar import get
 from litestar.response import Template
 
 from govhub.governance.tables import Body
+from govhub.meetings.terms import reviews_due
 from govhub.web.guards import Me, requires_sign_in
 
 __all__ = ["dashboard"]
@@ -21,5 +22,6 @@ async def dashboard(principal: Me) -> Template:
             "me": principal,
             "running": [b for b in bodies if b.id in principal.secretary_of],
             "sitting": [b for b in bodies if b.id not in principal.secretary_of],
+            "reviews": await reviews_due(principal.secretary_of),
         },
     )

@@ -19,7 +19,7 @@ async def request_reset(client, email: str):
 async def wait_for_mail(to: str) -> OutboxMessage:
     for _ in range(100):
         row = await OutboxMessage.objects().where(OutboxMessage.to_address == to).first()
-        if row is not None and row.state != "queued":
+        if row is not None and row.state not in ("queued", "sending"):
             return row
         await asyncio.sleep(0.05)
     raise AssertionError(f"no mail to {to}")
