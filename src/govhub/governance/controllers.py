@@ -12,6 +12,7 @@ from govhub import clock
 from govhub.governance import services
 from govhub.governance.rules import build_tree, group_by_organisation
 from govhub.governance.tables import BodyKind, Sector
+from govhub.meetings.services import body_meetings
 from govhub.meetings.terms import terms_summary
 from govhub.web.guards import Me
 
@@ -80,6 +81,8 @@ class GovernanceController(Controller):
             show_past=show == "past",
             actions=await services.calls_to_action_for(body),
             terms=await terms_summary(body.id),
+            meetings=await body_meetings(body, principal),
+            manager=principal.can_manage_body(body.id),
         )
 
     @get("/organisations", name="organisations")

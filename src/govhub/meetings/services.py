@@ -21,7 +21,14 @@ from govhub.meetings.tables import Meeting, MeetingChange, MeetingSeries, Meetin
 from govhub.settings import get_settings
 from govhub.web.validation import FormError, parse_date, require
 
-__all__ = ["Schedule", "cancel_meeting", "parse_schedule", "reschedule_meeting", "schedule"]
+__all__ = [
+    "Schedule",
+    "body_meetings",
+    "cancel_meeting",
+    "parse_schedule",
+    "reschedule_meeting",
+    "schedule",
+]
 
 
 @dataclass
@@ -251,8 +258,21 @@ async def cancel_meeting(actor: Principal, meeting: Meeting, reason: str) -> Mee
     return meeting
 
 
-def is_upcoming(meeting: Meeting) -> bool:
-    return meeting.ends_at >= clock.now()
+async def body_meetings(body: Body, principal: Principal, shown: int = 5) -> dict[str, list]:
+    """A body's next and most recent meetings that ``principal`` may see."""
+    from govhub.meetings.access import can_see_meeting
+
+    rows = (
+        await Meeting.objects(Meeting.body)
+        .where(Meeting.body == body.id)
+        .order_by(Meeting.starts_at)
+    )
+    visible = [m for m in rows if can_see_meeting(principal, m)]
+    now = clock.now()
+    return {
+        "next": [m for m in visible if m.ends_at >= now][:shown],
+        "past": [m for m in reversed(visible) if m.ends_at < now][:shown],
+    }
 
 
 def _id(value) -> int:
