@@ -18,7 +18,7 @@ from http.cookies import SimpleCookie
 
 from litestar import Request
 from litestar.datastructures import Cookie, MutableScopeHeaders
-from litestar.exceptions import PermissionDeniedException
+from litestar.exceptions import HTTPException, PermissionDeniedException
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from govhub.accounts import sessions
@@ -161,6 +161,8 @@ class SecurityMiddleware:
             ):
                 try:
                     form = await request.form()
+                except HTTPException:
+                    raise  # e.g. 413 for a body over the route's limit: say so, not "CSRF"
                 except Exception:  # a malformed body is refused like a missing token
                     return False
                 value = form.get(CSRF_FIELD, "")
