@@ -15,7 +15,7 @@ from litestar.response import Redirect
 from govhub import clock
 from govhub.governance import services as governance
 from govhub.governance.tables import Body, CallToAction
-from govhub.meetings import agenda, record, services
+from govhub.meetings import agenda, papers, record, services
 from govhub.meetings.access import (
     can_see_confidential,
     can_see_meeting,
@@ -160,7 +160,7 @@ class MeetingsController(Controller):
 
 
 async def _item_extras(meeting: Meeting, items: list[AgendaItem]) -> dict:
-    """Calls to action per item, and (later) papers and matters arising."""
+    """Calls to action and papers per item."""
     ids = [i.id for i in items]
     links = (
         await AgendaItemCallToAction.select(
@@ -174,7 +174,7 @@ async def _item_extras(meeting: Meeting, items: list[AgendaItem]) -> dict:
     actions: dict[int, list[dict]] = {}
     for link in links:
         actions.setdefault(link["item"], []).append(link)
-    return {"actions": actions}
+    return {"actions": actions, "papers": await papers.papers_by_item(ids) if ids else {}}
 
 
 class ManageMeetingsController(Controller):
