@@ -26,6 +26,7 @@ from govhub.governance.tables import (
 )
 from govhub.web.forms import form_values
 from govhub.web.guards import Me, requires_admin, requires_sign_in
+from govhub.web.pages import page as _page
 from govhub.web.pagination import paginate
 from govhub.web.validation import FormError
 
@@ -34,19 +35,6 @@ __all__ = ["AdminController", "MembershipController"]
 ORG_FIELDS = ("name", "short_name", "sector", "website")
 PERSON_FIELDS = ("name", "email", "phone")
 BODY_FIELDS = ("name", "short_name", "kind", "reports_to", "purpose", "is_public")
-
-
-def _page(
-    template: str,
-    request: HTMXRequest | None = None,
-    block: str | None = None,
-    status_code: int = 200,
-    **context,
-) -> HTMXBlockTemplate:
-    partial = block if request is not None and request.htmx else None
-    return HTMXBlockTemplate(
-        template_name=template, block_name=partial, context=context, status_code=status_code
-    )
 
 
 def _choices(enum) -> list[tuple[str, str]]:

@@ -15,16 +15,9 @@ from govhub.governance.tables import BodyKind, Sector
 from govhub.meetings.services import body_meetings
 from govhub.meetings.terms import terms_summary
 from govhub.web.guards import Me
+from govhub.web.pages import page as _page
 
 __all__ = ["GovernanceController"]
-
-
-def _page(
-    template: str, request: HTMXRequest, block: str | None = None, **context
-) -> HTMXBlockTemplate:
-    """The whole page, or only ``block`` when htmx asks for it (and not for a history restore)."""
-    partial = block if request.htmx and not request.htmx.history_restore_request else None
-    return HTMXBlockTemplate(template_name=template, block_name=partial, context=context)
 
 
 class GovernanceController(Controller):

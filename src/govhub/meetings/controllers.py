@@ -35,6 +35,7 @@ from govhub.meetings.tables import (
 from govhub.settings import get_settings
 from govhub.web.forms import form_values
 from govhub.web.guards import Me, requires_sign_in
+from govhub.web.pages import page as _page
 from govhub.web.validation import FormError
 
 __all__ = ["MeetingsController"]
@@ -51,19 +52,6 @@ SCHEDULE_FIELDS = (
     "count",
     "reason",
 )
-
-
-def _page(
-    template: str,
-    request: HTMXRequest | None = None,
-    block: str | None = None,
-    status_code: int = 200,
-    **context,
-) -> HTMXBlockTemplate:
-    partial = block if request is not None and request.htmx else None
-    return HTMXBlockTemplate(
-        template_name=template, block_name=partial, context=context, status_code=status_code
-    )
 
 
 def _month(value: str | None, today: dt.date) -> dt.date:

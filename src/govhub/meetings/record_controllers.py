@@ -24,6 +24,7 @@ from govhub.meetings.access import can_see_confidential, load_managed_meeting, l
 from govhub.meetings.tables import Action, ActionStatus, AttendanceStatus, Meeting, MinutesState
 from govhub.web.forms import form_values
 from govhub.web.guards import Me, requires_sign_in
+from govhub.web.pages import page as _page
 from govhub.web.validation import FormError
 
 __all__ = ["RecordController"]
@@ -40,19 +41,6 @@ ACTION_FIELDS = (
     "action_due_date",
     "action_item",
 )
-
-
-def _page(
-    template: str,
-    request: HTMXRequest | None = None,
-    block: str | None = None,
-    status_code: int = 200,
-    **context,
-) -> HTMXBlockTemplate:
-    partial = block if request is not None and request.htmx else None
-    return HTMXBlockTemplate(
-        template_name=template, block_name=partial, context=context, status_code=status_code
-    )
 
 
 async def _form(request: Request) -> dict[str, str]:
