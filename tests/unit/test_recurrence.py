@@ -17,8 +17,12 @@ def test_first_tuesday_of_each_quarter():
     assert rule == "FREQ=MONTHLY;INTERVAL=3;BYDAY=+1TU;COUNT=4"
     assert describe("quarterly", first) == "the first Tuesday of each quarter"
     starts = occurrences(rule, dt.datetime(2026, 1, 6, 18, 0), LONDON)
-    assert [s.date() for s in starts] == [dt.date(2026, 1, 6), dt.date(2026, 4, 7),
-                                          dt.date(2026, 7, 7), dt.date(2026, 10, 6)]
+    assert [s.date() for s in starts] == [
+        dt.date(2026, 1, 6),
+        dt.date(2026, 4, 7),
+        dt.date(2026, 7, 7),
+        dt.date(2026, 10, 6),
+    ]
 
 
 def test_the_local_time_holds_across_both_clock_changes():
@@ -33,8 +37,11 @@ def test_a_fifth_weekday_means_the_last_one():
     first = dt.date(2026, 3, 31)  # the fifth Tuesday of March
     assert rule_for("monthly", first, 3).endswith("BYDAY=-1TU;COUNT=3")
     starts = occurrences(rule_for("monthly", first, 3), dt.datetime(2026, 3, 31, 10), LONDON)
-    assert [s.date() for s in starts] == [dt.date(2026, 3, 31), dt.date(2026, 4, 28),
-                                          dt.date(2026, 5, 26)]
+    assert [s.date() for s in starts] == [
+        dt.date(2026, 3, 31),
+        dt.date(2026, 4, 28),
+        dt.date(2026, 5, 26),
+    ]
 
 
 def test_exception_dates_are_skipped():

@@ -7,15 +7,13 @@ from types import SimpleNamespace as NS
 import pytest
 
 from govhub.meetings.terms import (
-    Segment,
     clean_approval,
     clean_terms,
-    compare,
     describe_quorum,
-    diff_text,
     next_version_number,
     values_for_form,
 )
+from govhub.meetings.terms_diff import Segment, compare, diff_text
 from govhub.web.validation import FormError
 
 pytestmark = pytest.mark.no_db

@@ -15,13 +15,14 @@ from litestar.response import Redirect
 from govhub import clock
 from govhub.governance import services as governance
 from govhub.governance.tables import Body, CallToAction
-from govhub.meetings import agenda, papers, record, services
+from govhub.meetings import agenda, attendance, papers, services
 from govhub.meetings.access import (
     can_see_confidential,
     can_see_meeting,
     load_managed_meeting,
     load_meeting,
 )
+from govhub.meetings.actions import open_actions_for
 from govhub.meetings.recurrence import PATTERNS
 from govhub.meetings.tables import (
     AgendaItem,
@@ -122,14 +123,12 @@ class MeetingsController(Controller):
         )
         # Open actions from earlier meetings appear as matters arising by themselves.
         has_matters = any(item.standard == StandardItem.matters_arising for item in items)
-        matters = (
-            await record.open_actions_for(meeting.body.id, meeting.starts_at) if has_matters else []
-        )
+        matters = await open_actions_for(meeting.body.id, meeting.starts_at) if has_matters else []
         quorum = rule = None
         if manager:
-            members = await record.current_members(meeting)
-            rule = await record.quorum_rule(meeting, members)
-            quorum = (await record.saved_attendance(meeting, members)).quorum(rule)
+            members = await attendance.current_members(meeting)
+            rule = await attendance.quorum_rule(meeting, members)
+            quorum = (await attendance.saved_attendance(meeting, members)).quorum(rule)
         return _page(
             "meetings/meeting.html",
             meeting=meeting,

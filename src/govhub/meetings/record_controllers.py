@@ -19,7 +19,7 @@ from govhub import clock
 from govhub.accounts.principal import Principal
 from govhub.governance.services import body_by_slug
 from govhub.governance.tables import Body, Organisation
-from govhub.meetings import record
+from govhub.meetings import actions, attendance, minutes
 from govhub.meetings.access import can_see_confidential, load_managed_meeting, load_meeting
 from govhub.meetings.tables import Action, ActionStatus, AttendanceStatus, Meeting, MinutesState
 from govhub.web.forms import form_values
@@ -49,14 +49,14 @@ async def _form(request: Request) -> dict[str, str]:
 
 
 async def _attendance_page(
-    meeting: Meeting, sheet: record.AttendanceSheet, status_code: int = 200, saved: bool = False
+    meeting: Meeting, sheet: attendance.AttendanceSheet, status_code: int = 200, saved: bool = False
 ) -> HTMXBlockTemplate:
-    rule = await record.quorum_rule(meeting, sheet.members)
+    rule = await attendance.quorum_rule(meeting, sheet.members)
     return _page(
         "meetings/attendance.html",
         status_code=status_code,
         meeting=meeting,
-        day=record.meeting_day(meeting),
+        day=attendance.meeting_day(meeting),
         sheet=sheet,
         errors=sheet.errors,
         typed=sheet.typed,
@@ -70,21 +70,21 @@ async def _attendance_page(
 async def _minutes_page(
     meeting: Meeting, *, errors=None, values=None, status_code: int = 200
 ) -> HTMXBlockTemplate:
-    members = await record.current_members(meeting)
-    declarers, owners = await record.people_at(meeting, members)
+    members = await attendance.current_members(meeting)
+    declarers, owners = await minutes.people_at(meeting, members)
     organisations = await Organisation.select(Organisation.id, Organisation.name).order_by(
         Organisation.name
     )
-    items = await record.agenda_items(meeting)
+    items = await minutes.agenda_items(meeting)
     return _page(
         "meetings/minutes.html",
         status_code=status_code,
         manage=True,
         meeting=meeting,
-        day=record.meeting_day(meeting),
-        minutes=await record.minutes_record(meeting, confidential=True),
+        day=attendance.meeting_day(meeting),
+        minutes=await minutes.minutes_record(meeting, confidential=True),
         approved_at=await _approved_at(meeting),
-        later=[(str(m.id), _meeting_label(m)) for m in await record.later_meetings(meeting)],
+        later=[(str(m.id), _meeting_label(m)) for m in await minutes.later_meetings(meeting)],
         items=[(str(i.id), f"{i.position}. {i.title}") for i in items],
         declarers=[(str(k), v) for k, v in declarers.items()],
         owners=[(str(k), v) for k, v in owners.items()],
@@ -96,7 +96,7 @@ async def _minutes_page(
 
 
 def _meeting_label(meeting: Meeting) -> str:
-    day = record.meeting_day(meeting)
+    day = attendance.meeting_day(meeting)
     return f"{meeting.title}, {day.day} {day:%B %Y}"
 
 
@@ -132,7 +132,7 @@ async def _action_log(
     errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> HTMXBlockTemplate:
-    still_open, closed = await record.action_log(found.id)
+    still_open, closed = await actions.action_log(found.id)
     return _page(
         "meetings/actions.html",
         request,
@@ -158,8 +158,8 @@ class RecordController(Controller):
         self, meeting_id: FromPath[int], principal: Me, saved: FromQuery[str | None] = None
     ) -> HTMXBlockTemplate:
         meeting = await load_managed_meeting(meeting_id, principal)
-        members = await record.current_members(meeting)
-        sheet = await record.saved_attendance(meeting, members)
+        members = await attendance.current_members(meeting)
+        sheet = await attendance.saved_attendance(meeting, members)
         return await _attendance_page(meeting, sheet, saved=bool(saved))
 
     @post("/manage/meetings/{meeting_id:int}/attendance", guards=[requires_sign_in])
@@ -167,10 +167,10 @@ class RecordController(Controller):
         self, request: Request, meeting_id: FromPath[int], principal: Me
     ) -> HTMXBlockTemplate | Redirect:
         meeting = await load_managed_meeting(meeting_id, principal)
-        members = await record.current_members(meeting)
-        sheet = await record.attendance_from_form(meeting, members, await _form(request))
+        members = await attendance.current_members(meeting)
+        sheet = await attendance.attendance_from_form(meeting, members, await _form(request))
         try:
-            await record.save_attendance(principal, meeting, sheet)
+            await attendance.save_attendance(principal, meeting, sheet)
         except FormError:
             return await _attendance_page(meeting, sheet, status_code=400)
         return Redirect(f"/manage/meetings/{meeting.id}/attendance?saved=1", status_code=303)
@@ -181,9 +181,9 @@ class RecordController(Controller):
     ) -> HTMXBlockTemplate:
         """The quorum panel alone, for the attendance form as it stands (nothing is saved)."""
         meeting = await load_managed_meeting(meeting_id, principal)
-        members = await record.current_members(meeting)
-        sheet = await record.attendance_from_form(meeting, members, await _form(request))
-        rule = await record.quorum_rule(meeting, members)
+        members = await attendance.current_members(meeting)
+        sheet = await attendance.attendance_from_form(meeting, members, await _form(request))
+        rule = await attendance.quorum_rule(meeting, members)
         return _page("meetings/_quorum.html", rule=rule, quorum=sheet.quorum(rule))
 
     # Minutes: notes, declarations, decisions, actions, approval
@@ -197,10 +197,10 @@ class RecordController(Controller):
         self, request: Request, meeting_id: FromPath[int], principal: Me
     ) -> HTMXBlockTemplate | Redirect:
         meeting = await load_managed_meeting(meeting_id, principal)
-        items = await record.agenda_items(meeting)
+        items = await minutes.agenda_items(meeting)
         values = await form_values(request, *(f"notes-{i.id}" for i in items))
         return await _change(
-            meeting, values, "notes", lambda: record.save_notes(principal, meeting, items, values)
+            meeting, values, "notes", lambda: minutes.save_notes(principal, meeting, items, values)
         )
 
     @post("/manage/meetings/{meeting_id:int}/declarations", guards=[requires_sign_in])
@@ -209,13 +209,13 @@ class RecordController(Controller):
     ) -> HTMXBlockTemplate | Redirect:
         meeting = await load_managed_meeting(meeting_id, principal)
         values = await form_values(request, *DECLARATION_FIELDS)
-        declarers, _ = await record.people_at(meeting, await record.current_members(meeting))
-        items = await record.agenda_items(meeting)
+        declarers, _ = await minutes.people_at(meeting, await attendance.current_members(meeting))
+        items = await minutes.agenda_items(meeting)
         return await _change(
             meeting,
             values,
             "declarations",
-            lambda: record.add_declaration(principal, meeting, values, declarers, items),
+            lambda: minutes.add_declaration(principal, meeting, values, declarers, items),
         )
 
     @post(
@@ -230,7 +230,7 @@ class RecordController(Controller):
             meeting,
             {},
             "declarations",
-            lambda: record.remove_declaration(principal, meeting, declaration_id),
+            lambda: minutes.remove_declaration(principal, meeting, declaration_id),
         )
 
     @post("/manage/meetings/{meeting_id:int}/decisions", guards=[requires_sign_in])
@@ -239,12 +239,12 @@ class RecordController(Controller):
     ) -> HTMXBlockTemplate | Redirect:
         meeting = await load_managed_meeting(meeting_id, principal)
         values = await form_values(request, *DECISION_FIELDS)
-        items = await record.agenda_items(meeting)
+        items = await minutes.agenda_items(meeting)
         return await _change(
             meeting,
             values,
             "decisions",
-            lambda: record.add_decision(principal, meeting, values, items),
+            lambda: minutes.add_decision(principal, meeting, values, items),
         )
 
     @post(
@@ -259,7 +259,7 @@ class RecordController(Controller):
             meeting,
             {},
             "decisions",
-            lambda: record.remove_decision(principal, meeting, decision_id),
+            lambda: minutes.remove_decision(principal, meeting, decision_id),
         )
 
     @post("/manage/meetings/{meeting_id:int}/actions", guards=[requires_sign_in])
@@ -268,14 +268,14 @@ class RecordController(Controller):
     ) -> HTMXBlockTemplate | Redirect:
         meeting = await load_managed_meeting(meeting_id, principal)
         values = await form_values(request, *ACTION_FIELDS)
-        _, owners = await record.people_at(meeting, await record.current_members(meeting))
+        _, owners = await minutes.people_at(meeting, await attendance.current_members(meeting))
         orgs = {row["id"] for row in await Organisation.select(Organisation.id)}
-        items = await record.agenda_items(meeting)
+        items = await minutes.agenda_items(meeting)
         return await _change(
             meeting,
             values,
             "actions",
-            lambda: record.add_action(principal, meeting, values, owners, orgs, items),
+            lambda: actions.add_action(principal, meeting, values, owners, orgs, items),
         )
 
     @post("/manage/meetings/{meeting_id:int}/minutes/approve", guards=[requires_sign_in])
@@ -285,7 +285,7 @@ class RecordController(Controller):
         meeting = await load_managed_meeting(meeting_id, principal)
         values = await form_values(request, "approved_at")
         return await _change(
-            meeting, values, "approval", lambda: record.approve_minutes(principal, meeting, values)
+            meeting, values, "approval", lambda: minutes.approve_minutes(principal, meeting, values)
         )
 
     @get("/meetings/{meeting_id:int}/minutes")
@@ -303,8 +303,8 @@ class RecordController(Controller):
             "meetings/minutes.html",
             manage=False,
             meeting=meeting,
-            day=record.meeting_day(meeting),
-            minutes=await record.minutes_record(meeting, confidential=confidential),
+            day=attendance.meeting_day(meeting),
+            minutes=await minutes.minutes_record(meeting, confidential=confidential),
             approved_at=await _approved_at(meeting),
             can_manage=principal.can_manage_body(meeting.body.id),
             errors={},
@@ -333,7 +333,7 @@ class RecordController(Controller):
             raise NotFoundException()
         values = await form_values(request, "status")
         try:
-            await record.set_action_status(principal, action, values["status"])
+            await actions.set_action_status(principal, action, values["status"])
         except FormError as error:
             return await _action_log(found, principal, request, error.errors, status_code=400)
         if request.htmx:

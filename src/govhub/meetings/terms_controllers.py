@@ -17,7 +17,7 @@ from govhub import clock
 from govhub.accounts.principal import Principal
 from govhub.governance.services import body_by_slug
 from govhub.governance.tables import Body, Role
-from govhub.meetings import terms
+from govhub.meetings import terms, terms_diff
 from govhub.meetings.tables import Meeting, TermsOfReference
 from govhub.settings import get_settings
 from govhub.web.forms import form_values
@@ -116,7 +116,7 @@ class TermsController(Controller):
         before, after = versions.get(_number(old)), versions.get(_number(to))
         if before is None or after is None:
             raise NotFoundException()
-        diffs = terms.compare(before, after)
+        diffs = terms_diff.compare(before, after)
         return Template(
             template_name="meetings/terms_compare.html",
             context={

@@ -8,7 +8,7 @@ import pyotp
 import pytest
 
 from govhub.audit.tables import AuditEntry
-from govhub.meetings.record import open_actions_for
+from govhub.meetings.actions import open_actions_for
 from govhub.meetings.tables import (
     Action,
     Attendance,
@@ -82,7 +82,7 @@ async def board(
 
 
 async def members_by_name(meeting) -> dict[str, int]:
-    from govhub.meetings.record import current_members
+    from govhub.meetings.attendance import current_members
 
     return {m.person.name: m.id for m in await current_members(meeting)}
 

@@ -197,7 +197,8 @@ async def test_a_body_page_lists_its_next_and_past_meetings(client, board, make_
     await make_meeting(body=board, title="Soon", starts_at=now + dt.timedelta(days=7))
     await make_meeting(body=board, title="Last time", starts_at=now - dt.timedelta(days=30))
     page = (await client.get("/bodies/csp")).text
-    upcoming, past = page.split("<h3 class=\"govuk-heading-s\">Next</h3>")[1].split(
-        "<h3 class=\"govuk-heading-s\">Past</h3>")
+    upcoming, past = page.split('<h3 class="govuk-heading-s">Next</h3>')[1].split(
+        '<h3 class="govuk-heading-s">Past</h3>'
+    )
     assert upcoming.count("/meetings/") >= 1 and "Schedule a meeting" not in page
     assert past.count('href="/meetings/') >= 1

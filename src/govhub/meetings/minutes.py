@@ -1,0 +1,293 @@
+"""What was said and decided at a meeting? Notes, declarations, decisions, approving the minutes.
+
+Every change raises :class:`FormError` with a message per field when the input is wrong, and
+otherwise writes in one transaction with a dotted audit entry. Minutes go none -> draft (as
+soon as anything is written) -> approved (at a later meeting), and approved minutes are final.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from govhub import clock
+from govhub.accounts.principal import Principal
+from govhub.audit import services as audit
+from govhub.governance.tables import Membership
+from govhub.meetings._common import (
+    check_minutes_open,
+    db,
+    id_of,
+    int_or_none,
+    mark_minutes_drafted,
+)
+from govhub.meetings.tables import (
+    Action,
+    AgendaItem,
+    Attendance,
+    AttendanceStatus,
+    Decision,
+    Declaration,
+    Meeting,
+    MeetingStatus,
+    MinutesState,
+)
+from govhub.web.validation import FormError, require
+
+__all__ = [
+    "ItemRecord",
+    "MinutesRecord",
+    "add_decision",
+    "add_declaration",
+    "agenda_items",
+    "approve_minutes",
+    "later_meetings",
+    "minutes_record",
+    "people_at",
+    "remove_decision",
+    "remove_declaration",
+    "save_notes",
+]
+
+NOTES_LIMIT = 20_000
+
+
+@dataclass
+class ItemRecord:
+    item: AgendaItem | None  # None: declarations, decisions and actions on no one item
+    declarations: list[Declaration] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.declarations or self.decisions or self.actions)
+
+
+@dataclass
+class MinutesRecord:
+    items: list[ItemRecord]
+    general: ItemRecord
+    attendance: dict[str, list[str]]  # present, apologies, absent, substitutes, guests
+
+
+async def minutes_record(meeting: Meeting, *, confidential: bool) -> MinutesRecord:
+    """The minutes as read: confidential items (and what hangs on them) only if ``confidential``."""
+    items = [i for i in await agenda_items(meeting) if confidential or not i.is_confidential]
+    records = {i.id: ItemRecord(i) for i in items}
+    general = ItemRecord(None)
+    of_meeting = Declaration.meeting == meeting.id
+    for kind, rows in [
+        ("declarations", await Declaration.objects(Declaration.person).where(of_meeting)),
+        ("decisions", await Decision.objects().where(Decision.meeting == meeting.id)),
+        (
+            "actions",
+            await Action.objects(Action.owner, Action.organisation).where(
+                Action.meeting == meeting.id
+            ),
+        ),
+    ]:
+        for row in sorted(rows, key=lambda r: r.id):
+            target = general if row.item is None else records.get(row.item)
+            if target is not None:  # None: on an item this reader may not see
+                getattr(target, kind).append(row)
+    return MinutesRecord(list(records.values()), general, await _attendance_names(meeting))
+
+
+async def _attendance_names(meeting: Meeting) -> dict[str, list[str]]:
+    rows = await Attendance.objects(Attendance.person, Attendance.organisation).where(
+        Attendance.meeting == meeting.id
+    )
+    names: dict[str, list[str]] = {k: [] for k in ("present", "apologies", "absent")}
+    names |= {"substitutes": [], "guests": []}
+    for row in sorted(rows, key=lambda r: r.id):
+        name = row.person.name if row.person and row.person.id else row.guest_name
+        org = row.organisation.name if row.organisation and row.organisation.id else ""
+        if row.is_guest:
+            names["guests"].append(name)
+        elif row.is_substitute:
+            names["substitutes"].append(f"{name} (for {org})" if org else name)
+        else:
+            names[row.status].append(f"{name} ({org})" if org else name)
+    return names
+
+
+async def agenda_items(meeting: Meeting) -> list[AgendaItem]:
+    return (
+        await AgendaItem.objects()
+        .where(AgendaItem.meeting == meeting.id)
+        .order_by(AgendaItem.position)
+    )
+
+
+async def people_at(
+    meeting: Meeting, members: list[Membership]
+) -> tuple[dict[int, str], dict[int, str]]:
+    """(who may declare an interest, who may own an action): person id -> name, by name.
+
+    Those present declare (the members, until attendance is recorded); an action may go
+    to any member, or to a substitute who was there.
+    """
+    rows = await Attendance.objects(Attendance.person).where(Attendance.meeting == meeting.id)
+    present = {
+        r.person.id: r.person.name
+        for r in rows
+        if r.person and r.person.id and r.status == AttendanceStatus.present
+    }
+    seated = {m.person.id: m.person.name for m in members}
+    return _by_name(present if rows else seated), _by_name({**seated, **present})
+
+
+def _by_name(people: dict[int, str]) -> dict[int, str]:
+    return dict(sorted(people.items(), key=lambda pair: pair[1]))
+
+
+async def save_notes(
+    actor: Principal, meeting: Meeting, items: list[AgendaItem], values: Mapping[str, str]
+) -> None:
+    """Each agenda item's notes from the ``notes-<item id>`` fields; only changes are written."""
+    check_minutes_open(meeting)
+    changed: list[tuple[AgendaItem, str]] = []
+    for item in items:
+        text = values.get(f"notes-{item.id}", item.notes or "").strip()
+        if len(text) > NOTES_LIMIT:
+            raise FormError(
+                {f"notes-{item.id}": f"Shorten these notes to {NOTES_LIMIT:,} characters"}
+            )
+        if text != (item.notes or ""):
+            changed.append((item, text))
+    if not changed:
+        return
+    async with db().transaction():
+        for item, text in changed:
+            await AgendaItem.update({AgendaItem.notes: text}).where(AgendaItem.id == item.id)
+        await mark_minutes_drafted(meeting)
+        await audit.record(
+            actor,
+            "minutes.notes_saved",
+            meeting,
+            body_id=id_of(meeting.body),
+            summary=f"Minutes of {meeting.title}: notes on {len(changed)} item(s)",
+            before={str(i.id): i.notes for i, _ in changed},
+            after={str(i.id): text for i, text in changed},
+        )
+
+
+def _choice(values, errors, name: str, allowed, message: str) -> int | None:
+    chosen = int_or_none(values.get(name, ""))
+    if chosen not in allowed:
+        errors[name] = message
+    return chosen
+
+
+async def add_declaration(
+    actor: Principal, meeting: Meeting, values: Mapping[str, str], people, items
+) -> Declaration:
+    """``people``: id -> name of those who may declare; ``items``: the agenda items."""
+    check_minutes_open(meeting)
+    errors: dict[str, str] = {}
+    person = _choice(values, errors, "declaration_person", people, "Choose who is declaring")
+    item = _choice(values, errors, "declaration_item", {i.id for i in items}, "Choose the item")
+    interest = require(values, errors, "interest", "Enter the interest declared", 2000)
+    if errors:
+        raise FormError(errors)
+    declaration = Declaration(meeting=meeting.id, item=item, person=person, interest=interest)
+    async with db().transaction():
+        await declaration.save()
+        await mark_minutes_drafted(meeting)
+        await audit.record(
+            actor,
+            "declaration.added",
+            declaration,
+            body_id=id_of(meeting.body),
+            summary=f"{people[person]} declared an interest",
+            after=audit.snapshot(declaration),
+        )
+    return declaration
+
+
+async def remove_declaration(actor: Principal, meeting: Meeting, declaration_id: int) -> None:
+    await _remove(actor, meeting, Declaration, declaration_id, "declaration.removed")
+
+
+async def add_decision(
+    actor: Principal, meeting: Meeting, values: Mapping[str, str], items
+) -> Decision:
+    check_minutes_open(meeting)
+    errors: dict[str, str] = {}
+    item = _choice(values, errors, "decision_item", {i.id for i in items}, "Choose the item")
+    text = require(values, errors, "decision_text", "Enter the decision", 5000)
+    if errors:
+        raise FormError(errors)
+    decision = Decision(meeting=meeting.id, item=item, text=text)
+    async with db().transaction():
+        await decision.save()
+        await mark_minutes_drafted(meeting)
+        await audit.record(
+            actor,
+            "decision.added",
+            decision,
+            body_id=id_of(meeting.body),
+            summary=text[:200],
+            after=audit.snapshot(decision),
+        )
+    return decision
+
+
+async def remove_decision(actor: Principal, meeting: Meeting, decision_id: int) -> None:
+    await _remove(actor, meeting, Decision, decision_id, "decision.removed")
+
+
+async def _remove(actor, meeting, table, row_id: int, action: str) -> None:
+    check_minutes_open(meeting)
+    row = await table.objects().where((table.id == row_id) & (table.meeting == meeting.id)).first()
+    if row is None:
+        return  # already gone: removing twice is harmless
+    async with db().transaction():
+        await table.delete().where(table.id == row.id)
+        await audit.record(
+            actor, action, row, body_id=id_of(meeting.body), before=audit.snapshot(row)
+        )
+
+
+# Approval
+
+
+async def later_meetings(meeting: Meeting) -> list[Meeting]:
+    """The body's later meetings that have begun and were not cancelled: where minutes are
+    approved."""
+    return (
+        await Meeting.objects()
+        .where(
+            (Meeting.body == id_of(meeting.body))
+            & (Meeting.starts_at > meeting.starts_at)
+            & (Meeting.starts_at <= clock.now())
+            & (Meeting.status != MeetingStatus.cancelled)
+        )
+        .order_by(Meeting.starts_at)
+    )
+
+
+async def approve_minutes(actor: Principal, meeting: Meeting, values: Mapping[str, str]) -> None:
+    if meeting.minutes_state == MinutesState.approved:
+        raise FormError({"approved_at": "These minutes have already been approved"})
+    if meeting.minutes_state != MinutesState.draft:
+        raise FormError({"approved_at": "There are no minutes to approve yet"})
+    later = {m.id: m for m in await later_meetings(meeting)}
+    chosen = int_or_none(values.get("approved_at", ""))
+    if chosen not in later:
+        raise FormError({"approved_at": "Choose the meeting at which the minutes were approved"})
+    before = audit.snapshot(meeting, "minutes_state", "minutes_approved_at")
+    async with db().transaction():
+        meeting.minutes_state = MinutesState.approved
+        meeting.minutes_approved_at = chosen
+        await meeting.save([Meeting.minutes_state, Meeting.minutes_approved_at])
+        await audit.record(
+            actor,
+            "minutes.approved",
+            meeting,
+            body_id=id_of(meeting.body),
+            summary=f"Minutes of {meeting.title} approved at {later[chosen].title}",
+            before=before,
+            after=audit.snapshot(meeting, "minutes_state", "minutes_approved_at"),
+        )
