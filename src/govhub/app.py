@@ -21,6 +21,7 @@ from piccolo.engine.base import Engine
 from govhub import db, queue
 from govhub.accounts.controllers import AccountController
 from govhub.audit.controllers import AuditController
+from govhub.calendar.controllers import CalendarController
 from govhub.governance.admin_controllers import AdminController, MembershipController
 from govhub.governance.controllers import GovernanceController
 from govhub.governance.dashboard import dashboard
@@ -93,6 +94,7 @@ def create_app(
             TermsController,
             PapersController,
             RecordController,
+            CalendarController,
             dashboard,
             healthz,
             create_static_files_router(

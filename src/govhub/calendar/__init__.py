@@ -1,0 +1,1 @@
+"""Calendar files for meetings: invites to download and feeds to subscribe to."""
