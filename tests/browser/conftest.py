@@ -5,6 +5,8 @@
 Chromium for the whole session, and ``make_page`` opens a fresh context and page
 per call. Every page's console errors and uncaught exceptions fail the test at
 teardown, and a screenshot of each page lands in ``test-artifacts/screenshots/``.
+``await assert_accessible(page, "what this is")`` runs axe-core's WCAG 2.2 A and AA
+rules on the page as it stands, and fails the test on any violation.
 
 We use Playwright's async API, on pytest-asyncio's session loop like the rest of
 the suite. (The sync API does not mix with it: once a sync browser is open, the
@@ -24,6 +26,7 @@ import socket
 import subprocess
 import sys
 import time
+import weakref
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -195,6 +198,10 @@ async def browser():
             await browser.close()
 
 
+# Pages opened with javascript_enabled=False: assert_accessible checks a copy of them.
+WITHOUT_JAVASCRIPT: weakref.WeakSet = weakref.WeakSet()
+
+
 @dataclass
 class PageFactory:
     """``await make_page(viewport="mobile", javascript_enabled=False)``: a new context and page.
@@ -225,6 +232,8 @@ class PageFactory:
         context.set_default_timeout(10_000)
         self.contexts.append(context)
         page = await context.new_page()
+        if not javascript_enabled:
+            WITHOUT_JAVASCRIPT.add(page)
         label = f"page {len(self.pages) + 1}" + ("" if javascript_enabled else " (no JS)")
 
         def on_console(message) -> None:
@@ -277,3 +286,80 @@ async def _screenshot_pages(pages: list, test_name: str) -> None:
 async def page(make_page):
     """A fresh desktop page (1280x900) with JavaScript on."""
     return await make_page()
+
+
+# Accessibility: axe-core in the page.
+
+# WCAG 2.0, 2.1 and 2.2, levels A and AA: axe's "best-practice" rules are not run.
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+AXE_TARGETS_SHOWN = 3
+SCRIPT_TAG = re.compile(r"<script\b[^>]*>.*?</script>", re.IGNORECASE | re.DOTALL)
+
+
+async def assert_accessible(page, context: str) -> None:
+    """Run axe-core on the page as it is now (after any htmx swap); fail on any violation.
+
+    ``context`` names the page and its state in the failure message, which lists each
+    rule broken with its impact, what it asks for and the first few elements at fault.
+
+    axe-core comes bundled in axe-playwright-python, so nothing is fetched. It goes in
+    with ``page.evaluate``, which runs over the DevTools protocol: our CSP
+    (``script-src 'self'``) does not apply to it as it would to an injected <script>.
+    """
+    from playwright.async_api import expect
+
+    await page.wait_for_load_state("load")
+    # Not in the middle of an htmx swap: check the page once it has settled.
+    await expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
+    if page in WITHOUT_JAVASCRIPT:
+        violations = await _axe_on_a_copy(page)
+    else:
+        violations = await _axe(page)
+    if violations:
+        pytest.fail(_describe(violations, f"{context} ({page.url})"), pytrace=False)
+
+
+async def _axe(page) -> list[dict]:
+    from axe_playwright_python.async_playwright import Axe
+
+    results = await Axe().run(page, options=AXE_OPTIONS)
+    return results.response["violations"]
+
+
+async def _axe_on_a_copy(page) -> list[dict]:
+    """axe on a page without JavaScript, where it cannot run (the page's timers never fire).
+
+    A second page, with JavaScript, is given this page's document, less its <script>s
+    (none of which ran here), for the same URL: styles and images load from the server
+    as before, so axe sees what the visitor without JavaScript sees.
+    """
+    html = SCRIPT_TAG.sub("", await page.content())
+    url = page.url.split("#")[0]
+    context = await page.context.browser.new_context(viewport=page.viewport_size)
+    try:
+        copy = await context.new_page()
+
+        async def serve(route) -> None:
+            await route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
+
+        await copy.route(lambda address: address == url, serve)
+        await copy.goto(page.url)
+        return await _axe(copy)
+    finally:
+        await context.close()
+
+
+def _describe(violations: list[dict], where: str) -> str:
+    lines = [f"{where}: {len(violations)} WCAG 2.2 A/AA violation(s) found by axe-core"]
+    for violation in violations:
+        nodes = violation["nodes"]
+        targets = [" ".join(map(str, node["target"])) for node in nodes[:AXE_TARGETS_SHOWN]]
+        if len(nodes) > AXE_TARGETS_SHOWN:
+            targets.append(f"and {len(nodes) - AXE_TARGETS_SHOWN} more")
+        lines.append(f"  {violation['id']} ({violation['impact']}): {violation['help']}")
+        lines.append(f"    at: {'; '.join(targets)}")
+        summary = nodes[0].get("failureSummary", "") if nodes else ""
+        lines.extend(f"    {line.strip()}" for line in summary.splitlines() if line.strip())
+        lines.append(f"    see {violation['helpUrl']}")
+    return "\n".join(lines)

@@ -19,7 +19,7 @@ from contextlib import asynccontextmanager
 import pyotp
 from playwright.async_api import Page, expect
 
-from tests.browser.conftest import REPO_ROOT
+from tests.browser.conftest import REPO_ROOT, assert_accessible
 
 ADMIN_EMAIL = "admin@example.org"
 ADMIN_PASSWORD = "correct horse battery staple"
@@ -61,10 +61,13 @@ async def expect_not_found(page: Page, make_page, url: str) -> str:
         response = await page.goto(url)
     assert response is not None and response.status == 404, f"{url}: {response and response.status}"
     await expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+    await assert_accessible(page, f"the 404 page for {url}")
     return await page.get_by_role("main").inner_text()
 
 
-def create_admin(live_server) -> None:
+def create_admin(
+    live_server, email: str = ADMIN_EMAIL, password: str = ADMIN_PASSWORD, name: str = "Ada Admin"
+) -> None:
     """`govhub createadmin --password-stdin` (LiveServer.govhub cannot pass standard input)."""
     result = subprocess.run(
         [
@@ -73,12 +76,12 @@ def create_admin(live_server) -> None:
             "govhub.cli",
             "createadmin",
             "--email",
-            ADMIN_EMAIL,
+            email,
             "--name",
-            "Ada Admin",
+            name,
             "--password-stdin",
         ],
-        input=ADMIN_PASSWORD + "\n",
+        input=password + "\n",
         env=live_server.env,
         cwd=REPO_ROOT,
         capture_output=True,
@@ -86,11 +89,12 @@ def create_admin(live_server) -> None:
         timeout=120,
     )
     assert result.returncode == 0, f"createadmin failed:\n{result.stdout}\n{result.stderr}"
-    assert f"{ADMIN_EMAIL} is an admin" in result.stdout
+    assert f"{email} is an admin" in result.stdout
 
 
 async def sign_in(page: Page, email: str, password: str) -> None:
     await page.goto("/sign-in")
+    await assert_accessible(page, "sign-in")
     await page.get_by_label("Email address").fill(email)
     await page.get_by_label("Password").fill(password)
     await page.get_by_role("button", name="Sign in").click()
@@ -100,11 +104,14 @@ def nav(page: Page):
     return page.get_by_role("navigation", name="Menu")
 
 
-async def sign_in_and_turn_on_two_factor(page: Page) -> None:
-    await sign_in(page, ADMIN_EMAIL, ADMIN_PASSWORD)
+async def sign_in_and_turn_on_two_factor(
+    page: Page, email: str = ADMIN_EMAIL, password: str = ADMIN_PASSWORD
+) -> None:
+    await sign_in(page, email, password)
     await expect(page).to_have_url(re.compile(r"/account/two-factor\?required=1$"))
     await expect(page.get_by_text("Partnership admins must use two-factor")).to_be_visible()
     await expect(nav(page).get_by_role("link", name="Admin")).to_have_count(0)  # not yet
+    await assert_accessible(page, "two-factor setup")
 
     key = (await page.locator("code.govhub-code").inner_text()).strip()
     await page.get_by_label("Security code").fill(pyotp.TOTP(key).now())
@@ -112,15 +119,19 @@ async def sign_in_and_turn_on_two_factor(page: Page) -> None:
     await expect(page).to_have_url(re.compile(r"/account\?done=two-factor-on$"))
     await expect(page.get_by_text("Two-factor authentication is on.")).to_be_visible()
     await expect(nav(page).get_by_role("link", name="Admin")).to_be_visible()
+    await assert_accessible(page, "account, two-factor just turned on")
 
 
 async def add_the_board(page: Page, make_page) -> None:
     await nav(page).get_by_role("link", name="Admin").click()
+    await assert_accessible(page, "admin home")
     # "Boards and groups" is also the public list's name in the menu: the one in the page.
     await page.get_by_role("main").get_by_role("link", name="Boards and groups").click()
+    await assert_accessible(page, "admin boards and groups")
     await page.get_by_role("link", name="Add a board or group").click()
     await expect(page).to_have_url(re.compile(r"/admin/bodies/new$"))
     await expect(page.get_by_label("Public: anyone can see this body")).to_be_checked()
+    await assert_accessible(page, "new body form")
 
     # First without a name: the form comes back with the problem and what was typed.
     await page.get_by_label("Kind of body").select_option(label="Thematic board")
@@ -149,6 +160,7 @@ async def add_the_board(page: Page, make_page) -> None:
     )
     await expect(page.get_by_label(CALL_TO_ACTION)).to_be_checked()
     await expect(page.get_by_label("Public: anyone can see this body")).to_be_checked()
+    await assert_accessible(page, "new body form with an error")
     await summary.get_by_role("link", name="Enter the body's name").click()
     await expect(name).to_be_focused()  # GOV.UK Frontend's error summary moves focus
 
@@ -157,11 +169,13 @@ async def add_the_board(page: Page, make_page) -> None:
     await expect(page).to_have_url(re.compile(rf"{MANAGE_URL}$"))
     await expect(page.get_by_role("heading", level=1)).to_have_text(f"Members of {BOARD}")
     await expect(page.get_by_text("Nobody sits on this body at present.")).to_be_visible()
+    await assert_accessible(page, "memberships of a new body")
 
 
 async def add_nadia(page: Page) -> None:
     await page.goto("/admin/people/new")
     await expect(page.get_by_role("heading", level=1)).to_have_text("Add a person")
+    await assert_accessible(page, "new person form")
     await page.get_by_label("Full name").fill("Nadia Rahman")
     await page.get_by_label("Email address").fill(NADIA_EMAIL)
     await page.get_by_role("button", name="Save").click()
@@ -178,7 +192,7 @@ async def add_member(page: Page, email: str, organisation: str, role: str | None
         await form.get_by_label("Full name (for someone new)").fill(name)
     await form.get_by_label("Organisation they represent").select_option(label=organisation)
     if role:
-        # Not get_by_label("Role"): every member's own role list has id="role" too.
+        # Not get_by_label("Role"): it also finds each member's own "Role for <name>" list.
         await form.locator("select[name=role]").select_option(label=role)
     await expect(form.get_by_label("Start date")).to_have_value(re.compile(r"^\d{4}-\d\d-\d\d$"))
     await form.get_by_role("button", name="Add member").click()
@@ -219,6 +233,9 @@ async def seat_nadia_and_change_a_role_with_htmx(page: Page) -> None:
     await expect(page.locator("#current")).to_have_count(1)  # swapped, not nested
     await expect(page.get_by_role("heading", level=1)).to_have_count(1)
     await expect(page).to_have_url(re.compile(rf"{MANAGE_URL}$"))
+    # The button keeps the focus: htmx finds its id again in the swapped-in section.
+    await expect(omar.get_by_role("button", name="Change role")).to_be_focused()
+    await assert_accessible(page, "memberships after an htmx role change")
     # Vice-chair ranks above secretary: the swapped list is in order.
     await expect(current.locator(".govhub-membership h3")).to_have_text(
         [
@@ -247,12 +264,14 @@ async def seat_nadia_and_change_a_role_with_htmx(page: Page) -> None:
     await expect(nadia_row.get_by_role("cell", name="Secretary")).to_be_visible()
     await expect(members.get_by_role("cell", name="Omar Siddiqui", exact=True)).to_be_visible()
     await expect(members.get_by_role("link", name=THCVS)).to_be_visible()
+    await assert_accessible(page, "the new board's public page")
 
 
 async def invite_nadia_and_read_her_link(page: Page) -> str:
     await page.goto("/admin/people")
     results = page.locator("#results")
     await expect(results).to_contain_text(re.compile(r"\d+ people"))
+    await assert_accessible(page, "people")
     await set_marker(page)
 
     async with page.expect_response(lambda r: "q=Nadia" in r.url) as answer:
@@ -265,27 +284,43 @@ async def invite_nadia_and_read_her_link(page: Page) -> str:
     await expect(page).to_have_url(re.compile(r"/admin/people\?q=Nadia$"))
     assert await marker(page) == 1, "the page was reloaded instead of swapped by htmx"
     await expect(page.locator("#results")).to_have_count(1)
+    await assert_accessible(page, "people, searched (htmx swap)")
 
     await results.get_by_role("link", name="Change Nadia Rahman").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Change Nadia Rahman")
     await expect(page.get_by_text("Nadia Rahman cannot sign in yet.")).to_be_visible()
+    await assert_accessible(page, "change a person")
     await page.get_by_role("button", name="Invite to sign in").click()
     await expect(page.get_by_role("alert")).to_contain_text(
         f"We have emailed {NADIA_EMAIL} a link to choose a password"
     )
     await expect(page.get_by_text("has been invited but has not chosen a password")).to_be_visible()
     await expect(page.get_by_role("button", name="Send a new sign-in link")).to_be_visible()
+    await assert_accessible(page, "change a person, just invited")
 
     await page.goto("/admin/outbox")
     newest = page.get_by_role("row").nth(1)  # newest first, under the header row
     await expect(newest).to_contain_text(NADIA_EMAIL)
+    await assert_accessible(page, "outbox")
     await newest.get_by_role("link", name="You can now sign in to govhub").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("You can now sign in to govhub")
+    await assert_accessible(page, "an email in the outbox")
     text = await page.locator("pre.govhub-email").inner_text()
     assert "Dear Nadia Rahman" in text
     found = re.search(r"(https?://\S+)?(/password-reset/[\w-]+)", text)
     assert found, f"no sign-in link in the invitation:\n{text}"
     return found.group(2)
+
+
+async def visit_the_password_reset_pages(page: Page) -> None:
+    """The "forgot your password" form and its answer (for an address with no account)."""
+    await page.goto("/password-reset")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Reset your password")
+    await assert_accessible(page, "password reset request")
+    await page.get_by_label("Email address").fill("nobody@example.org")
+    await page.get_by_role("button", name="Send the link").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    await assert_accessible(page, "password reset link sent")
 
 
 def hide_the_board(live_server) -> None:
@@ -321,6 +356,7 @@ async def make_the_board_private(admin: Page, nadia: Page, make_page) -> None:
     await expect(admin.get_by_label("Reports into").locator("option:checked")).to_have_text(
         "Partnership Executive Group"
     )
+    await assert_accessible(admin, "change a body")
     await admin.get_by_label("Public: anyone can see this body").uncheck()
     await admin.get_by_role("button", name="Save").click()
     await expect(admin).to_have_url(re.compile(rf"{MANAGE_URL}$"))
@@ -356,12 +392,15 @@ async def journey(live_server, make_page) -> None:
 
     # Nadia, in a browser of her own.
     nadia = await make_page()
+    await visit_the_password_reset_pages(nadia)
     await nadia.goto(link)
     await expect(nadia.get_by_role("heading", level=1)).to_have_text("Choose a new password")
+    await assert_accessible(nadia, "choose a new password")
     await nadia.get_by_label("New password", exact=True).fill(NADIA_PASSWORD)
     await nadia.get_by_label("Confirm new password").fill(NADIA_PASSWORD)
     await nadia.get_by_role("button", name="Save new password").click()
     await expect(nadia).to_have_url(re.compile(r"/sign-in\?done=password-reset$"))
+    await assert_accessible(nadia, "sign-in after a password reset")
 
     await sign_in(nadia, NADIA_EMAIL, NADIA_PASSWORD)
     await expect(nadia).to_have_url(re.compile(r"/dashboard$"))
@@ -371,6 +410,7 @@ async def journey(live_server, make_page) -> None:
     await expect(running.get_by_role("link", name=BOARD, exact=True)).to_be_visible()
     await expect(running.get_by_role("link", name=f"manage members of {BOARD}")).to_be_visible()
     await expect(nav(nadia).get_by_role("link", name="Admin")).to_have_count(0)
+    await assert_accessible(nadia, "a secretary's dashboard")
 
     await running.get_by_role("link", name=f"manage members of {BOARD}").click()
     await expect(nadia).to_have_url(re.compile(rf"{MANAGE_URL}$"))
@@ -378,6 +418,7 @@ async def journey(live_server, make_page) -> None:
     assert response is not None and response.status == 200
     await expect(nadia.get_by_role("heading", level=1)).to_have_text(f"Members of {BOARD}")
     await expect(nadia.locator("#current")).to_contain_text("Nadia Rahman: Secretary")
+    await assert_accessible(nadia, "memberships, as the board's secretary")
 
     # Board B: exactly what a board that does not exist looks like.
     other_board = await expect_not_found(

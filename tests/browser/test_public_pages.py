@@ -10,6 +10,8 @@ import re
 
 from playwright.async_api import Page, expect
 
+from tests.browser.conftest import assert_accessible
+
 BOARDS = [
     "Health and Wellbeing Board",
     "Community Safety Partnership",
@@ -39,10 +41,12 @@ async def open_csp_from_the_home_page(page: Page) -> None:
         await expect(main.get_by_role("link", name=board, exact=True)).to_be_visible()
     await expect(main.get_by_text("6 boards report into the executive group")).to_be_visible()
     await expect(page.get_by_text("Partnership Officers Group")).to_have_count(0)  # not public
+    await assert_accessible(page, "home page")
 
     await page.get_by_role("link", name="Boards and groups").click()
     await expect(page).to_have_url(re.compile(r"/bodies$"))
     await expect(page.get_by_role("heading", level=1)).to_have_text("Boards and groups")
+    await assert_accessible(page, "boards and groups tree")
 
     await (
         page.get_by_role("main")
@@ -54,6 +58,7 @@ async def open_csp_from_the_home_page(page: Page) -> None:
     members = page.locator("#members")
     await expect(members.get_by_role("cell", name="Tom Baker")).to_be_visible()
     await expect(members.get_by_text("Sarah O'Connor")).to_have_count(0)
+    await assert_accessible(page, "a board's page")
 
 
 async def test_a_visitor_finds_a_board_and_its_former_members_with_htmx(page: Page):
@@ -72,6 +77,7 @@ async def test_a_visitor_finds_a_board_and_its_former_members_with_htmx(page: Pa
     assert await marker(page) == 1, "the page was reloaded instead of swapped by htmx"
     await expect(page.locator("#members")).to_have_count(1)  # swapped, not nested
     await expect(page.get_by_role("heading", level=1)).to_have_count(1)
+    await assert_accessible(page, "a board's page with former members (htmx swap)")
 
     await page.get_by_role("link", name="Hide former members").click()
     await expect(members.get_by_text("Sarah O'Connor")).to_have_count(0)
@@ -88,6 +94,7 @@ async def test_without_javascript_former_members_are_a_plain_link(make_page):
     members = page.locator("#members")
     await expect(members.get_by_role("cell", name="Sarah O'Connor")).to_be_visible()
     await expect(members.get_by_role("cell", name="Tom Baker")).to_be_visible()
+    await assert_accessible(page, "a board's page with former members (no JavaScript)")
 
 
 async def test_the_governance_tree_fits_a_320px_screen(make_page):
@@ -96,12 +103,14 @@ async def test_the_governance_tree_fits_a_320px_screen(make_page):
     await expect(page.get_by_role("heading", level=1)).to_have_text("Boards and groups")
     width = await page.evaluate("document.documentElement.scrollWidth")
     assert width <= 320, f"/bodies scrolls sideways on a 320px screen ({width}px wide)"
+    await assert_accessible(page, "boards and groups tree at 320px")
 
 
 async def test_choosing_a_sector_filters_organisations_with_htmx(page: Page):
     await page.goto("/organisations")
     results = page.locator("#results")
     await expect(results).to_contain_text(re.compile(r"\d+ organisations"))
+    await assert_accessible(page, "organisations")
     await set_marker(page)
 
     async with page.expect_response(lambda r: "sector=faith" in r.url) as answer:
@@ -114,3 +123,4 @@ async def test_choosing_a_sector_filters_organisations_with_htmx(page: Page):
     await expect(page).to_have_url(re.compile(r"/organisations\?sector=faith$"))
     assert await marker(page) == 1, "the page was reloaded instead of swapped by htmx"
     await expect(page.locator("#results")).to_have_count(1)
+    await assert_accessible(page, "organisations filtered by sector (htmx swap)")
