@@ -25,9 +25,8 @@ from govhub.meetings.tables import (
     Attendance,
     AttendanceStatus,
     Meeting,
-    TermsOfReference,
-    TorState,
 )
+from govhub.meetings.terms import current_terms
 from govhub.settings import get_settings
 from govhub.web.validation import FormError, valid_email
 
@@ -62,15 +61,7 @@ async def current_members(meeting: Meeting) -> list[Membership]:
 
 async def quorum_rule(meeting: Meeting, members: list[Membership]) -> QuorumRule:
     """The quorum in the body's approved terms of reference, else a majority of its members."""
-    terms = (
-        await TermsOfReference.objects()
-        .where(
-            (TermsOfReference.body == id_of(meeting.body))
-            & (TermsOfReference.state == TorState.approved)
-        )
-        .order_by(TermsOfReference.version, ascending=False)
-        .first()
-    )
+    terms = await current_terms(id_of(meeting.body))
     if terms is None:
         return default_rule(sum(1 for m in members if m.role not in NOT_SEATS))
     return QuorumRule(
