@@ -4,6 +4,7 @@ from piccolo.conf.apps import AppConfig
 
 from govhub.accounts import tables as accounts
 from govhub.audit.tables import AuditEntry
+from govhub.calendar import tables as calendar
 from govhub.governance import tables as governance
 from govhub.mail.tables import OutboxMessage
 from govhub.meetings import tables as meetings
@@ -36,6 +37,8 @@ TABLES = [
     meetings.Declaration,
     meetings.Decision,
     meetings.Action,
+    calendar.Reminder,
+    calendar.FeedToken,
 ]
 
 APP_CONFIG = AppConfig(

@@ -9,11 +9,12 @@ from __future__ import annotations
 import os
 import socket
 
-from arq import cron
+from arq import cron, func
 
 from govhub import db
 from govhub.accounts.ratelimit import sweep_expired
-from govhub.mail.jobs import send_outbox_message
+from govhub.mail.jobs import MAX_ATTEMPTS, send_outbox_message
+from govhub.mail.services import requeue_stranded_mail
 from govhub.system import heartbeat
 
 __all__ = ["WorkerSettings"]
@@ -34,10 +35,12 @@ async def _shutdown(ctx: dict) -> None:
 
 
 class WorkerSettings:
-    functions = [heartbeat, send_outbox_message]
+    # arq must not give up on a send before the job itself does (it counts its own tries).
+    functions = [heartbeat, func(send_outbox_message, max_tries=MAX_ATTEMPTS + 2)]
     cron_jobs = [
         cron(heartbeat, second=0, run_at_startup=True, unique=False),
         cron(sweep_expired, minute={0, 15, 30, 45}, second=30),
+        cron(requeue_stranded_mail, second=20, run_at_startup=True, unique=False),
     ]
     max_jobs = 20
     on_startup = _startup

@@ -113,6 +113,11 @@ class Body(Table):
     reports_to = ForeignKey("self", null=True, default=None)
     purpose = Text(default="")
     is_public = Boolean(default=True)
+    # Members are reminded this many days before each meeting (comma-separated, e.g. "7,1").
+    reminder_days = Varchar(length=40, default="7,1")
+    # The agenda should be published this many days before a meeting; the secretary is
+    # reminded two days before that deadline.
+    agenda_notice_days = Integer(default=5)
 
 
 class Membership(Table):

@@ -21,6 +21,13 @@ MAX_ATTEMPTS = 6
 
 
 def build_message(row: OutboxMessage, sender: str) -> EmailMessage:
+    """The email for an outbox row: text, HTML and, for an invite, the iTIP calendar part.
+
+    An invite is ``multipart/mixed``: ``multipart/alternative`` (text/plain, text/html,
+    ``text/calendar; method=...``) and the same calendar attached as ``invite.ics``, the shape
+    calendar clients (Outlook, Gmail, Apple Mail) offer to add or update. The calendar is given as
+    bytes with base64, so its CRLF line endings arrive intact.
+    """
     message = EmailMessage()
     message["From"] = sender
     message["To"] = row.to_address
@@ -28,6 +35,16 @@ def build_message(row: OutboxMessage, sender: str) -> EmailMessage:
     message["Message-ID"] = row.message_id
     message["Date"] = format_datetime(dt.datetime.now(dt.UTC))
     message.set_content(row.text_body)
+    if row.html_body:
+        message.add_alternative(row.html_body, subtype="html")
+    if row.calendar_body:
+        ics = row.calendar_body.encode()
+        method = row.calendar_method or "PUBLISH"
+        message.add_alternative(
+            ics, maintype="text", subtype="calendar", params={"method": method, "charset": "utf-8"}
+        )
+        filename = "cancel.ics" if method == "CANCEL" else "invite.ics"
+        message.add_attachment(ics, maintype="application", subtype="ics", filename=filename)
     return message
 
 
@@ -62,6 +79,11 @@ def _temporary(exc: Exception) -> bool:
 async def send_outbox_message(ctx: dict, message_id: int) -> str:
     """arq job: send one outbox row. Running it again for a sent row does nothing."""
     settings = get_settings()
+    before = (
+        await OutboxMessage.select(OutboxMessage.state)
+        .where(OutboxMessage.id == message_id)
+        .first()
+    )
     claimed = (
         await OutboxMessage.update(
             {
@@ -77,6 +99,11 @@ async def send_outbox_message(ctx: dict, message_id: int) -> str:
     )
     if not claimed:
         return "nothing to do"
+    if before and before["state"] == MailState.sending:
+        # An earlier attempt was cut off after it began: it may have reached the server.
+        await OutboxMessage.update(
+            {OutboxMessage.possible_duplicates: OutboxMessage.possible_duplicates + 1}
+        ).where(OutboxMessage.id == message_id)
     row = await OutboxMessage.objects().where(OutboxMessage.id == message_id).first()
     if not settings.smtp_url:
         await OutboxMessage.update({OutboxMessage.state: MailState.kept}).where(

@@ -25,9 +25,15 @@ class OutboxMessage(Table):
     subject = Varchar(length=300, required=True)
     text_body = Text(default="")
     html_body = Text(default="")
-    kind = Varchar(length=60, default="")  # "password_reset", "invite", ...
+    # An iTIP calendar part (text/calendar; method=...), also attached as a .ics file.
+    calendar_method = Varchar(length=10, default="")  # "", "REQUEST", "CANCEL", "PUBLISH"
+    calendar_body = Text(default="")  # the VCALENDAR, CRLF line endings kept
+    kind = Varchar(length=60, default="")  # "password_reset", "meeting.invite", ...
     state = Varchar(length=10, choices=MailState, default=MailState.queued, index=True)
     attempts = Integer(default=0)
+    # Times a send began while an earlier attempt was still marked as sending (a worker killed
+    # mid-send, Redis lost): each may have delivered the message twice.
+    possible_duplicates = Integer(default=0)
     last_error = Text(default="")
     created_at = Timestamptz(default=TimestamptzNow())
     sent_at = Timestamptz(null=True, default=None)
