@@ -5,6 +5,7 @@ from piccolo.conf.apps import AppConfig
 from govhub.accounts import tables as accounts
 from govhub.audit.tables import AuditEntry
 from govhub.calendar import tables as calendar
+from govhub.congress import tables as congress
 from govhub.governance import tables as governance
 from govhub.mail.tables import OutboxMessage
 from govhub.meetings import tables as meetings
@@ -39,6 +40,11 @@ TABLES = [
     meetings.Action,
     calendar.Reminder,
     calendar.FeedToken,
+    congress.Edition,
+    congress.CongressCallToAction,
+    congress.CongressSession,
+    congress.Registration,
+    congress.SessionBooking,
 ]
 
 APP_CONFIG = AppConfig(

@@ -1,0 +1,1 @@
+"""The twice-yearly congress: editions, programme, resident registration, places and check-in."""
