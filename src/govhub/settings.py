@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["PROJECT_ROOT", "Settings", "get_settings"]
@@ -58,6 +58,9 @@ class Settings(BaseSettings):
 
     var_dir: Path = PROJECT_ROOT / "var"
     """Where the SQLite file, the generated secret key and uploaded papers live."""
+
+    congress_retention_days: int = Field(default=90, ge=0, le=3650)
+    """Days after a congress ends before its registrants' contact details and needs are erased."""
 
     @field_validator("time_zone")
     @classmethod
