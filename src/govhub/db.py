@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import aiosqlite
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine, dict_factory
+from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
 
 __all__ = [
     "KeptConnectionSQLiteEngine",
@@ -61,6 +61,20 @@ class KeptConnectionSQLiteEngine(SQLiteEngine):
         connection = await self._kept_connection()
         async with connection.execute(query, args or []) as cursor:
             return await cursor.fetchall()
+
+    def transaction(
+        self,
+        transaction_type: TransactionType = TransactionType.immediate,
+        allow_nested: bool = True,
+    ) -> SQLiteTransaction:
+        """Transactions take the write lock when they begin (``BEGIN IMMEDIATE``).
+
+        Ours all write. A deferred one that read first and then wrote while another
+        connection had committed would fail at once with "database is locked" (SQLite does
+        not wait for a snapshot that went stale); an immediate one waits its turn, up to the
+        busy timeout, and is then the only writer: the lock the congress's places rely on.
+        """
+        return super().transaction(transaction_type=transaction_type, allow_nested=allow_nested)
 
     async def close(self) -> None:
         if self._kept is not None:

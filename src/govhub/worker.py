@@ -13,6 +13,8 @@ from arq import cron, func
 
 from govhub import db
 from govhub.accounts.ratelimit import sweep_expired
+from govhub.calendar.invites import send_due_invites
+from govhub.calendar.reminders import send_due_reminders
 from govhub.mail.jobs import MAX_ATTEMPTS, send_outbox_message
 from govhub.mail.services import requeue_stranded_mail
 from govhub.system import heartbeat
@@ -41,6 +43,9 @@ class WorkerSettings:
         cron(heartbeat, second=0, run_at_startup=True, unique=False),
         cron(sweep_expired, minute={0, 15, 30, 45}, second=30),
         cron(requeue_stranded_mail, second=20, run_at_startup=True, unique=False),
+        # Rebuilt from the database each time: a flushed Redis loses no reminder.
+        cron(send_due_reminders, second=40, run_at_startup=True, unique=False),
+        cron(send_due_invites, minute=5, second=50, run_at_startup=True, unique=False),
     ]
     max_jobs = 20
     on_startup = _startup

@@ -11,6 +11,7 @@ import datetime as dt
 from govhub.accounts.principal import Principal
 from govhub.accounts.tables import User
 from govhub.audit.services import record, snapshot
+from govhub.calendar import invites
 from govhub.governance.tables import (
     Body,
     BodyCallToAction,
@@ -21,6 +22,7 @@ from govhub.governance.tables import (
     Role,
     Sector,
 )
+from govhub.mail.services import dispatch_all
 from govhub.web.validation import (
     FormError,
     parse_date,
@@ -255,6 +257,9 @@ async def add_membership(actor: Principal, body: Body, values: dict[str, str]) -
             summary=f"{person.name} joined {body.name} as {Role(values['role']).label}",
             after=snapshot(membership),
         )
+        membership.person = person
+        messages = await invites.membership_changed(membership, joined=True)
+    await dispatch_all(messages)
     return membership
 
 
@@ -277,6 +282,7 @@ async def change_role(actor: Principal, membership: Membership, role: str) -> No
             before=before,
             after=snapshot(membership),
         )
+        await invites.replan_body(_id(membership.body))  # the secretary's reminders
 
 
 async def end_membership(actor: Principal, membership: Membership, value: str) -> None:
@@ -301,6 +307,11 @@ async def end_membership(actor: Principal, membership: Membership, value: str) -
             before=before,
             after=snapshot(membership),
         )
+        membership.person = (
+            await Person.objects().where(Person.id == _id(membership.person)).first()
+        )
+        messages = await invites.membership_changed(membership, joined=False)
+    await dispatch_all(messages)
 
 
 def _id(value) -> int:

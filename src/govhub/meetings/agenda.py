@@ -6,7 +6,9 @@ import datetime as dt
 
 from govhub.accounts.principal import Principal
 from govhub.audit.services import record, snapshot
+from govhub.calendar import invites
 from govhub.governance.tables import CallToAction
+from govhub.mail.services import dispatch_all
 from govhub.meetings.tables import (
     AgendaItem,
     AgendaItemCallToAction,
@@ -241,6 +243,8 @@ async def publish_agenda(actor: Principal, meeting: Meeting) -> Meeting:
         await record(
             actor, "agenda.published", meeting, body_id=_id(meeting.body), summary=meeting.title
         )
+        messages = await invites.meeting_changed(meeting.id, "published")
+    await dispatch_all(messages)
     return meeting
 
 

@@ -15,7 +15,9 @@ from urllib.parse import urlsplit
 from govhub import clock
 from govhub.accounts.principal import Principal
 from govhub.audit.services import record, snapshot
+from govhub.calendar import invites
 from govhub.governance.tables import Body
+from govhub.mail.services import dispatch_all
 from govhub.meetings.recurrence import MAX_OCCURRENCES, PATTERNS, describe, occurrences, rule_for
 from govhub.meetings.tables import Meeting, MeetingChange, MeetingSeries, MeetingStatus
 from govhub.settings import get_settings
@@ -126,6 +128,7 @@ async def schedule(actor: Principal, body: Body, plan: Schedule) -> list[Meeting
             is_public=plan.is_public,
         )
     meetings = []
+    messages = []
     async with Meeting._meta.db.transaction():
         if series is not None:
             await series.save()
@@ -161,6 +164,9 @@ async def schedule(actor: Principal, body: Body, plan: Schedule) -> list[Meeting
                 "public": plan.is_public,
             },
         )
+        for meeting in meetings:
+            messages += await invites.meeting_changed(meeting.id, "scheduled")
+    await dispatch_all(messages)
     return meetings
 
 
@@ -211,6 +217,10 @@ async def reschedule_meeting(
             before=before,
             after=snapshot(meeting, *before.keys()),
         )
+        retitled = before["title"] != meeting.title
+        change = "moved" if moved else "updated" if place_changed or retitled else None
+        messages = await invites.meeting_changed(meeting.id, change) if change else []
+    await dispatch_all(messages)
     return meeting
 
 
@@ -255,6 +265,8 @@ async def cancel_meeting(actor: Principal, meeting: Meeting, reason: str) -> Mee
             body_id=_id(meeting.body),
             summary=f"{meeting.title}: {reason}"[:300],
         )
+        messages = await invites.meeting_changed(meeting.id, "cancelled")
+    await dispatch_all(messages)
     return meeting
 
 

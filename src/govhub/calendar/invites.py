@@ -1,0 +1,319 @@
+"""Emailed invitations (iTIP) and reminders for meetings, kept in step with every change.
+
+Members are sent a METHOD:REQUEST when a meeting comes within :data:`INVITE_HORIZON` (at once,
+if it is scheduled that close; otherwise by the daily :func:`send_due_invites`), again when its
+agenda is published or it moves (with a higher SEQUENCE), and a METHOD:CANCEL when it is
+cancelled. A member who joins a body is sent invitations to its future meetings; one who leaves
+is sent cancellations. Every function here writes outbox rows in the caller's transaction and
+returns them; the caller dispatches them once that transaction has committed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Literal
+
+from govhub import clock
+from govhub.calendar.feeds import meeting_event, meeting_url, organiser_for
+from govhub.calendar.ics import CalAddress, build_calendar
+from govhub.calendar.reminders import Due, drop_reminders, reminder_kind, replace_reminders
+from govhub.calendar.tables import Reminder
+from govhub.governance.rules import is_current
+from govhub.governance.tables import Body, Membership, Role
+from govhub.mail.services import CalendarPart, dispatch_all, queue_mail
+from govhub.mail.tables import OutboxMessage
+from govhub.meetings.tables import AgendaState, Meeting, MeetingStatus
+from govhub.settings import get_settings
+from govhub.web.templating import format_date, format_time, format_when
+
+__all__ = [
+    "INVITE_HORIZON",
+    "Change",
+    "meeting_changed",
+    "members_on",
+    "membership_changed",
+    "plan_reminders",
+    "replan_body",
+    "send_due_invites",
+]
+
+INVITE_HORIZON = dt.timedelta(days=56)
+"""How far ahead members are sent a meeting's invitation: a series of twelve monthly meetings
+does not arrive as twelve emails at once (the personal feed has them all)."""
+
+SECRETARY_NOTICE = dt.timedelta(days=2)
+"""How long before the agenda deadline its secretary is reminded."""
+
+Change = Literal["scheduled", "moved", "updated", "published", "cancelled"]
+
+
+def _id(value) -> int:
+    return getattr(value, "id", value)
+
+
+async def members_on(body_id: int, day: dt.date, *, roles: Iterable[str] = ()) -> list[CalAddress]:
+    """Everyone sitting on the body on ``day`` (optionally only in ``roles``), once each."""
+    rows = (
+        await Membership.objects(Membership.person)
+        .where(Membership.body == body_id)
+        .order_by(Membership.id)
+    )
+    wanted = set(roles)
+    seen: dict[str, CalAddress] = {}
+    for membership in rows:
+        email = (membership.person.email or "").strip().lower()
+        if not email or not is_current(membership, day):
+            continue
+        if wanted and membership.role not in wanted:
+            continue
+        seen.setdefault(email, CalAddress(email=email, name=membership.person.name))
+    return list(seen.values())
+
+
+def _local(meeting: Meeting) -> dt.datetime:
+    return meeting.starts_at.astimezone(get_settings().zone)
+
+
+def _at_local(naive: dt.datetime) -> dt.datetime:
+    """A wall-clock time in the partnership's zone (DST-aware), as an aware datetime."""
+    return naive.replace(tzinfo=get_settings().zone)
+
+
+def _days(body: Body) -> list[int]:
+    days = set()
+    for part in (body.reminder_days or "").split(","):
+        if part.strip().isdigit() and 0 < int(part) <= 60:
+            days.add(int(part))
+    return sorted(days, reverse=True)
+
+
+def _context(meeting: Meeting, body: Body, change: str, recipient: CalAddress, **extra) -> dict:
+    local = _local(meeting)
+    return {
+        "name": recipient.name,
+        "change": change,
+        "body_name": body.name,
+        "title": meeting.title,
+        "when": format_when(meeting.starts_at),
+        "day": f"{local:%A} {format_date(local)}",
+        "time": format_time(meeting.starts_at),
+        "ends": format_time(meeting.ends_at),
+        "manage_url": f"{get_settings().base_url}/manage/meetings/{meeting.id}/agenda",
+        "venue": meeting.venue,
+        "online_link": meeting.online_link,
+        "url": meeting_url(meeting.id),
+        "agenda_published": meeting.agenda_state == AgendaState.published,
+        "reason": meeting.cancel_reason,
+        **extra,
+    }
+
+
+async def write_invites(
+    meeting: Meeting, change: Change, recipients: Iterable[CalAddress]
+) -> list[OutboxMessage]:
+    """One REQUEST (or CANCEL) per recipient, each naming only that recipient as ATTENDEE."""
+    body = meeting.body
+    organiser = await organiser_for(body.id)
+    method = "CANCEL" if change == "cancelled" else "REQUEST"
+    messages = []
+    for recipient in recipients:
+        attendee = CalAddress(email=recipient.email, name=recipient.name)
+        event = meeting_event(meeting, organiser, attendees=(attendee,))
+        ics = build_calendar([event], method=method)
+        messages.append(
+            await queue_mail(
+                to=recipient.email,
+                template="meeting_cancelled" if method == "CANCEL" else "meeting_invite",
+                context=_context(meeting, body, change, recipient),
+                kind=f"meeting.{'cancel' if method == 'CANCEL' else 'invite'}",
+                calendar=CalendarPart(ics=ics, method=method),
+            )
+        )
+    return messages
+
+
+async def plan_reminders(meeting: Meeting) -> None:
+    """Reminders for the members (per the body's offsets) and for the secretary before the
+    agenda deadline, in the partnership's local time. A cancelled meeting has none."""
+    body = meeting.body
+    if meeting.status == MeetingStatus.cancelled:
+        await drop_reminders("meeting", meeting.id)
+        await drop_reminders("agenda_deadline", meeting.id)
+        return
+    local = _local(meeting).replace(tzinfo=None)
+    members = await members_on(body.id, local.date())
+    due = [
+        Due(
+            due_at=_at_local(local - dt.timedelta(days=days)),
+            recipient=member.email,
+            recipient_name=member.name,
+            label="tomorrow" if days == 1 else f"in {days} days",
+        )
+        for days in _days(body)
+        for member in members
+    ]
+    await replace_reminders("meeting", meeting.id, due)
+    secretaries = await members_on(body.id, clock.today(), roles=[Role.secretary])
+    deadline = local.date() - dt.timedelta(days=body.agenda_notice_days or 0)
+    remind_on = dt.datetime.combine(deadline - SECRETARY_NOTICE, dt.time(9, 0))
+    due = []
+    if meeting.agenda_state != AgendaState.published:
+        due = [
+            Due(
+                due_at=_at_local(remind_on),
+                recipient=secretary.email,
+                recipient_name=secretary.name,
+                label=f"agenda due {format_date(deadline)}",
+            )
+            for secretary in secretaries
+        ]
+    await replace_reminders("agenda_deadline", meeting.id, due)
+
+
+async def _load(meeting_id: int) -> Meeting:
+    return await Meeting.objects(Meeting.body).where(Meeting.id == meeting_id).first()
+
+
+async def meeting_changed(meeting_id: int, change: Change) -> list[OutboxMessage]:
+    """After any change to a meeting, inside its transaction: replan its reminders and write
+    the invitations that change calls for."""
+    meeting = await _load(meeting_id)
+    await plan_reminders(meeting)
+    if meeting.ends_at <= clock.now():
+        return []
+    sent = meeting.invites_sent_at is not None
+    if change == "scheduled" and (sent or meeting.starts_at - clock.now() > INVITE_HORIZON):
+        return []  # send_due_invites sends it when it comes within the horizon
+    if change in ("moved", "updated", "cancelled") and not sent:
+        return []  # nobody has an invitation to update yet
+    recipients = await members_on(meeting.body.id, _local(meeting).date())
+    messages = await write_invites(meeting, change, recipients)
+    if meeting.invites_sent_at is None and change != "cancelled":
+        await Meeting.update({Meeting.invites_sent_at: clock.now()}).where(Meeting.id == meeting.id)
+    return messages
+
+
+async def replan_body(body_id: int) -> None:
+    """Replan the reminders of every future meeting of a body (its members or settings changed)."""
+    meetings = await Meeting.objects(Meeting.body).where(
+        (Meeting.body == body_id) & (Meeting.ends_at > clock.now())
+    )
+    for meeting in meetings:
+        await plan_reminders(meeting)
+
+
+async def membership_changed(membership: Membership, *, joined: bool) -> list[OutboxMessage]:
+    """A member joined (or their term changed) or left: invitations to, or cancellations of,
+    the body's future meetings already sent out, and every future meeting's reminders replanned."""
+    person = membership.person
+    email = (getattr(person, "email", "") or "").strip().lower()
+    meetings = (
+        await Meeting.objects(Meeting.body)
+        .where((Meeting.body == _id(membership.body)) & (Meeting.ends_at > clock.now()))
+        .order_by(Meeting.starts_at)
+    )
+    messages = []
+    for meeting in meetings:
+        await plan_reminders(meeting)
+        if not email or meeting.invites_sent_at is None:
+            continue
+        if meeting.status == MeetingStatus.cancelled:
+            continue
+        sits = is_current(membership, _local(meeting).date())
+        if joined and sits:
+            change: Change = "scheduled"
+        elif not sits:
+            change = "cancelled"
+        else:
+            continue
+        # A cancellation of this one meeting for this one person: the meeting itself goes on.
+        recipient = CalAddress(email=email, name=person.name)
+        if change == "cancelled":
+            messages += await _write_withdrawal(meeting, recipient)
+        else:
+            messages += await write_invites(meeting, change, [recipient])
+    return messages
+
+
+async def _write_withdrawal(meeting: Meeting, recipient: CalAddress) -> list[OutboxMessage]:
+    """iTIP CANCEL for one attendee removed from a meeting that still takes place."""
+    body = meeting.body
+    organiser = await organiser_for(body.id)
+    event = meeting_event(meeting, organiser, attendees=(recipient,))
+    ics = build_calendar([event], method="CANCEL")
+    return [
+        await queue_mail(
+            to=recipient.email,
+            template="meeting_withdrawn",
+            context=_context(meeting, body, "withdrawn", recipient),
+            kind="meeting.cancel",
+            calendar=CalendarPart(ics=ics, method="CANCEL"),
+        )
+    ]
+
+
+async def send_due_invites(ctx: dict | None = None) -> int:
+    """arq cron job: invite members to every meeting that has come within the horizon."""
+    now = clock.now()
+    due = await Meeting.select(Meeting.id).where(
+        Meeting.invites_sent_at.is_null()
+        & (Meeting.status == MeetingStatus.scheduled)
+        & (Meeting.starts_at > now)
+        & (Meeting.starts_at <= now + INVITE_HORIZON)
+    )
+    sent = 0
+    for row in due:
+        async with Meeting._meta.db.transaction():
+            claimed = (
+                await Meeting.update({Meeting.invites_sent_at: now})
+                .where((Meeting.id == row["id"]) & Meeting.invites_sent_at.is_null())
+                .returning(Meeting.id)
+            )
+            if not claimed:
+                continue  # another sweep got there first
+            meeting = await _load(row["id"])
+            recipients = await members_on(meeting.body.id, _local(meeting).date())
+            messages = await write_invites(meeting, "scheduled", recipients)
+        await dispatch_all(messages)
+        sent += len(messages)
+    return sent
+
+
+@reminder_kind("meeting")
+async def _write_meeting_reminder(reminder: Reminder) -> OutboxMessage | None:
+    meeting = await _load(reminder.target_id)
+    if meeting is None or meeting.status == MeetingStatus.cancelled:
+        return None
+    if meeting.starts_at <= clock.now():
+        return None  # too late to be of use (the sweep was held up)
+    recipient = CalAddress(email=reminder.recipient, name=reminder.recipient_name)
+    return await queue_mail(
+        to=reminder.recipient,
+        template="meeting_reminder",
+        context=_context(meeting, meeting.body, "reminder", recipient, label=reminder.label),
+        kind="meeting.reminder",
+        locale=reminder.locale,
+    )
+
+
+@reminder_kind("agenda_deadline")
+async def _write_agenda_reminder(reminder: Reminder) -> OutboxMessage | None:
+    meeting = await _load(reminder.target_id)
+    if (
+        meeting is None
+        or meeting.status == MeetingStatus.cancelled
+        or meeting.agenda_state == AgendaState.published
+        or meeting.starts_at <= clock.now()
+    ):
+        return None
+    recipient = CalAddress(email=reminder.recipient, name=reminder.recipient_name)
+    body = meeting.body
+    deadline = _local(meeting).date() - dt.timedelta(days=body.agenda_notice_days or 0)
+    return await queue_mail(
+        to=reminder.recipient,
+        template="agenda_deadline_reminder",
+        context=_context(meeting, body, "deadline", recipient, deadline=format_date(deadline)),
+        kind="meeting.agenda_deadline",
+        locale=reminder.locale,
+    )

@@ -1,0 +1,146 @@
+"""Reminders: rows with a due time, swept by an arq cron job.
+
+Each area says who is reminded of what by calling :func:`replace_reminders` whenever the
+answer changes (a meeting scheduled or moved, a member added, a registration made) and
+:func:`drop_reminders` when nothing should be sent any more. It registers, with
+:func:`reminder_kind`, the function that writes the email when a reminder falls due; that
+function reads the thing afresh, so a reminder always tells the current time and place, and
+returns None when there is nothing to remind anyone of (a meeting cancelled since).
+
+Because the rows are the truth, a Redis that was flushed or restarted loses nothing: the next
+sweep finds every reminder still pending, and the outbox sweep every email not yet sent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+
+from govhub import clock
+from govhub.calendar.tables import Reminder, ReminderState
+from govhub.mail.services import dispatch
+from govhub.mail.tables import OutboxMessage
+
+__all__ = [
+    "SWEEP_BATCH",
+    "Due",
+    "drop_reminders",
+    "reminder_kind",
+    "replace_reminders",
+    "send_due_reminders",
+]
+
+logger = logging.getLogger(__name__)
+
+SWEEP_BATCH = 500
+
+Writer = Callable[[Reminder], Awaitable[OutboxMessage | None]]
+_writers: dict[str, Writer] = {}
+
+
+@dataclass(frozen=True)
+class Due:
+    """One reminder to plan: when, to whom, and its label ("7 days before")."""
+
+    due_at: dt.datetime  # aware
+    recipient: str
+    recipient_name: str = ""
+    label: str = ""
+    locale: str = "en"
+
+
+def reminder_kind(kind: str) -> Callable[[Writer], Writer]:
+    """Register the function that writes the email for reminders of ``kind``."""
+
+    def register(writer: Writer) -> Writer:
+        _writers[kind] = writer
+        return writer
+
+    return register
+
+
+async def replace_reminders(kind: str, target_id: int, due: Iterable[Due]) -> int:
+    """Make ``due`` the pending reminders of one thing; call inside the change's transaction.
+
+    Reminders already sent stay as they are; times already past are not planned.
+    """
+    now = clock.now()
+    await Reminder.delete().where(
+        (Reminder.kind == kind)
+        & (Reminder.target_id == target_id)
+        & (Reminder.state == ReminderState.pending)
+    )
+    rows = [
+        Reminder(
+            kind=kind,
+            target_id=target_id,
+            recipient=d.recipient,
+            recipient_name=d.recipient_name,
+            label=d.label,
+            locale=d.locale,
+            due_at=d.due_at,
+        )
+        for d in due
+        if d.due_at > now
+    ]
+    if rows:
+        await Reminder.insert(*rows)
+    return len(rows)
+
+
+async def drop_reminders(kind: str, target_id: int, recipient: str | None = None) -> None:
+    """Nothing pending for this thing (or this one person) is to be sent any more."""
+    where = (
+        (Reminder.kind == kind)
+        & (Reminder.target_id == target_id)
+        & (Reminder.state == ReminderState.pending)
+    )
+    if recipient is not None:
+        where &= Reminder.recipient == recipient
+    await Reminder.update({Reminder.state: ReminderState.dropped}).where(where)
+
+
+async def _send_one(reminder: Reminder) -> OutboxMessage | None:
+    writer = _writers.get(reminder.kind)
+    async with Reminder._meta.db.transaction():
+        # Claim it, so a second sweep running at the same moment cannot send it too.
+        claimed = (
+            await Reminder.update({Reminder.state: ReminderState.queued})
+            .where((Reminder.id == reminder.id) & (Reminder.state == ReminderState.pending))
+            .returning(Reminder.id)
+        )
+        if not claimed:
+            return None
+        message = await writer(reminder) if writer else None
+        if message is None:
+            if writer is None:
+                logger.error("no writer for reminders of kind %r", reminder.kind)
+            await Reminder.update({Reminder.state: ReminderState.dropped}).where(
+                Reminder.id == reminder.id
+            )
+            return None
+        await Reminder.update({Reminder.message: message.id}).where(Reminder.id == reminder.id)
+    return message
+
+
+async def send_due_reminders(ctx: dict | None = None) -> int:
+    """arq cron job: write every reminder that has fallen due into the outbox and send it."""
+    sent = 0
+    while True:
+        due = (
+            await Reminder.objects()
+            .where((Reminder.state == ReminderState.pending) & (Reminder.due_at <= clock.now()))
+            .order_by(Reminder.due_at)
+            .order_by(Reminder.id)
+            .limit(SWEEP_BATCH)
+        )
+        for reminder in due:
+            message = await _send_one(reminder)
+            if message is not None:
+                # After commit. Lost here (a crash, Redis gone)? The outbox sweep resends it.
+                await dispatch(message)
+                sent += 1
+        if len(due) < SWEEP_BATCH:
+            return sent
