@@ -27,6 +27,14 @@ test: $(STAMP)
 test-postgres: $(STAMP)
 	bash .ci/postgres-redis-tests
 
+# Every figure of bench/RESULTS.md, end to end (not part of `make test`): see bench/run.py.
+bench: $(STAMP)
+	@command -v wrk >/dev/null || { echo "Installing wrk (apt-get)"; \
+	  { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 || \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }; } \
+	  && command -v wrk >/dev/null; } || { echo "FAIL: wrk is needed: apt-get install wrk" >&2; exit 1; }
+	$(BIN)/python bench/run.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests

@@ -34,6 +34,7 @@ from govhub.settings import PROJECT_ROOT, Settings, get_settings
 from govhub.web.errors import exception_handlers
 from govhub.web.guards import provide_principal
 from govhub.web.health import healthz
+from govhub.web.robots import robots_txt
 from govhub.web.security import AllowedHosts, SecurityMiddleware, add_security_headers
 from govhub.web.templating import make_template_config
 
@@ -97,6 +98,7 @@ def create_app(
             CalendarController,
             dashboard,
             healthz,
+            robots_txt,
             create_static_files_router(
                 path="/static",
                 directories=[PROJECT_ROOT / "static"],
