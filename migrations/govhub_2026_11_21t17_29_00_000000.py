@@ -8,7 +8,7 @@ VERSION = "1.38.0"
 DESCRIPTION = "feed token unique keys"
 
 INDEXES = {
-    "feed_token_user_key": "feed_token (user)",
+    "feed_token_user_key": 'feed_token ("user")',
     "feed_token_hash_key": "feed_token (token_hash)",
 }
 
