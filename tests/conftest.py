@@ -36,7 +36,7 @@ import pytest  # noqa: E402
 from piccolo.apps.migrations.commands.forwards import run_forwards  # noqa: E402
 from piccolo.engine import engine_finder  # noqa: E402
 
-from govhub import db  # noqa: E402
+from govhub import data_version, db  # noqa: E402
 from govhub.app import create_app  # noqa: E402
 from govhub.governance.tables import (  # noqa: E402
     Body,
@@ -68,6 +68,7 @@ async def engine(settings):
     engine = engine_finder()
     result = await run_forwards(app_name="govhub", migration_id="all", fake=False)
     assert result.success, result.message
+    await data_version.install(engine)  # as `govhub migrate` does
     await db.open_engine(engine)
     yield engine
     await db.close_engine(engine)
@@ -330,3 +331,54 @@ def make_item(engine):
         return item
 
     return make
+
+
+# Mail: a real SMTP server on loopback that keeps what it receives.
+
+
+class SMTPSink:
+    """What an aiosmtpd server on loopback received, parsed; ``delay`` slows each delivery."""
+
+    def __init__(self) -> None:
+        self.messages: list = []
+        self.delay = 0.0
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+        from email import policy
+
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+    def to(self, address: str) -> list:
+        return [m for m in self.messages if address in m["To"]]
+
+    async def wait_for(self, count: int, timeout: float = 60) -> list:
+        """Wait until at least ``count`` messages have arrived (fails after ``timeout`` s)."""
+        for _ in range(int(timeout * 20)):
+            if len(self.messages) >= count:
+                return self.messages
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"expected {count} messages, got {len(self.messages)}")
+
+
+@pytest.fixture
+def smtp_sink(settings, monkeypatch):
+    """Mail goes over SMTP to a real server on loopback for this test."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    sink = SMTPSink()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setattr(settings, "smtp_url", f"smtp://127.0.0.1:{port}")
+    try:
+        yield sink
+    finally:
+        controller.stop()

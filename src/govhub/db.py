@@ -59,8 +59,10 @@ class KeptConnectionSQLiteEngine(SQLiteEngine):
         table: Any = None,
     ):
         connection = await self._kept_connection()
-        async with connection.execute(query, args or []) as cursor:
-            return await cursor.fetchall()
+        # One call into aiosqlite's thread: if execute and fetch were two, another task's
+        # write could run in between, inside this read's snapshot, and fail at once with
+        # "database is locked" (a stale snapshot is not waited for).
+        return await connection.execute_fetchall(query, args or [])
 
     def transaction(
         self,

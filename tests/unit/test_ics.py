@@ -2,11 +2,6 @@
 instant either side of both clock changes, and no user text can break a calendar."""
 
 import datetime as dt
-import json
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -25,6 +20,7 @@ from govhub.calendar.ics import (
 )
 from govhub.governance.tables import Body
 from govhub.meetings.tables import Meeting
+from tests.ics_readers import read_with_vobject
 
 pytestmark = pytest.mark.no_db
 LONDON = ZoneInfo("Europe/London")
@@ -47,52 +43,6 @@ DST_CASES = [
     (dt.datetime(2027, 10, 30, 18, 0), dt.datetime(2027, 10, 30, 17, 0, tzinfo=UTC)),
     (dt.datetime(2027, 10, 31, 18, 0), dt.datetime(2027, 10, 31, 18, 0, tzinfo=UTC)),
 ]
-
-# Runs in a separate interpreter: only vobject's reading of the file, printed as JSON.
-VOBJECT_SCRIPT = """
-import datetime, json, sys, vobject
-out = []
-for path in sys.argv[1:]:
-    with open(path, encoding="utf-8", newline="") as f:
-        # allowQP: vobject's stricter line reader, which ends a property at a blank line.
-        calendars = list(vobject.readComponents(f.read(), allowQP=True))
-    events = []
-    for calendar in calendars:
-        for event in calendar.contents.get("vevent", []):
-            start = event.dtstart.value
-            def text(name):
-                return event.contents[name][0].value if name in event.contents else ""
-            events.append({
-                "uid": event.uid.value,
-                "start": start.astimezone(datetime.timezone.utc).isoformat(),
-                "end": event.dtend.value.astimezone(datetime.timezone.utc).isoformat(),
-                "tz": type(start.tzinfo).__name__,
-                "summary": text("summary"),
-                "location": text("location"),
-                "description": text("description"),
-                "organiser": text("organizer"),
-            })
-    out.append({"calendars": len(calendars), "events": events})
-print(json.dumps(out))
-"""
-
-
-def read_with_vobject(*files: bytes) -> list[dict]:
-    """Each file as vobject reads it, in a separate process (its own imports and time zones)."""
-    with tempfile.TemporaryDirectory() as folder:
-        paths = []
-        for n, data in enumerate(files):
-            path = Path(folder) / f"{n}.ics"
-            path.write_bytes(data)
-            paths.append(str(path))
-        done = subprocess.run(
-            [sys.executable, "-c", VOBJECT_SCRIPT, *paths],
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
 
 
 def event(**overrides) -> MeetingEvent:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from litestar import Controller, get
+from litestar import Controller, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
-from litestar.response import Template
+from litestar.response import Redirect, Template
 
+from govhub.audit.services import record
+from govhub.mail.services import resend
 from govhub.mail.tables import MailState, OutboxMessage
-from govhub.web.guards import requires_admin
+from govhub.web.guards import Me, requires_admin
 from govhub.web.pagination import paginate
 
 __all__ = ["OutboxController"]
@@ -42,8 +44,22 @@ class OutboxController(Controller):
         )
 
     @get("/{message_id:int}")
-    async def message(self, message_id: FromPath[int]) -> Template:
+    async def message(
+        self, message_id: FromPath[int], done: FromQuery[str | None] = None
+    ) -> Template:
         message = await OutboxMessage.objects().where(OutboxMessage.id == message_id).first()
         if message is None:
             raise NotFoundException()
-        return Template(template_name="mail/message.html", context={"message": message})
+        shown = "The message is queued to be sent again." if done == "resent" else None
+        return Template(
+            template_name="mail/message.html", context={"message": message, "done": shown}
+        )
+
+    @post("/{message_id:int}/resend")
+    async def resend(self, principal: Me, message_id: FromPath[int]) -> Redirect:
+        """A failed message goes back in the queue with a fresh count of attempts."""
+        message = await resend(message_id)
+        if message is None:
+            raise NotFoundException()
+        await record(principal, "mail.resent", message, summary=message.subject)
+        return Redirect(f"/admin/outbox/{message_id}?done=resent", status_code=303)

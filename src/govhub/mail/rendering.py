@@ -24,13 +24,16 @@ _URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)]")
 @lru_cache(maxsize=2)
 def _environment(html: bool) -> Environment:
     # Undefined names are errors in both; only the HTML body is escaped.
-    return Environment(
+    environment = Environment(
         loader=FileSystemLoader(PROJECT_ROOT / "templates" / "emails"),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
         autoescape=html,  # noqa: S701 (the text body is plain text, never HTML)
         extensions=["jinja2.ext.i18n"],
     )
+    # For user text in a Subject line: one line, whatever was typed.
+    environment.filters["oneline"] = lambda value: " ".join(str(value).split())
+    return environment
 
 
 def _render(html: bool, name: str, context: dict, locale: str) -> str:

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
 
+from arq.constants import result_key_prefix
+
 from govhub import clock
 from govhub.i18n import DEFAULT_LOCALE
 from govhub.mail.rendering import render_email
 from govhub.mail.tables import MailState, OutboxMessage
-from govhub.queue import enqueue
+from govhub.queue import enqueue, get_queue
 from govhub.settings import get_settings
 
 __all__ = [
@@ -28,6 +30,7 @@ __all__ = [
     "dispatch_all",
     "queue_mail",
     "requeue_stranded_mail",
+    "resend",
 ]
 
 STRANDED_AFTER = dt.timedelta(minutes=2)
@@ -100,3 +103,25 @@ async def requeue_stranded_mail(ctx: dict | None = None) -> int:
     for row in rows:
         await dispatch(row)
     return len(rows)
+
+
+async def resend(message_id: int) -> OutboxMessage | None:
+    """Put a failed message back in the queue (an admin asked); None if it had not failed."""
+    claimed = (
+        await OutboxMessage.update(
+            {
+                OutboxMessage.state: MailState.queued,
+                OutboxMessage.attempts: 0,
+                OutboxMessage.last_error: "",
+            }
+        )
+        .where((OutboxMessage.id == message_id) & (OutboxMessage.state == MailState.failed))
+        .returning(OutboxMessage.id)
+    )
+    if not claimed:
+        return None
+    message = await OutboxMessage.objects().where(OutboxMessage.id == message_id).first()
+    # arq keeps the finished job's result under its id for a while and would refuse the same id.
+    await get_queue().delete(result_key_prefix + f"mail:{message.message_id}")
+    await dispatch(message)
+    return message
