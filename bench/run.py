@@ -234,7 +234,7 @@ def fanout(report: Report, setup: Setup) -> None:
     try:
         wait_for(count_file.exists, 10, "the SMTP sink")
         with step(f"fan-out: {FANOUT_MESSAGES} invites into the outbox"):
-            lib.psql("TRUNCATE outbox_message", lib.PG_DATABASE)
+            lib.psql("TRUNCATE outbox_message CASCADE", lib.PG_DATABASE)
             queued = setup.task("queue-invites", str(FANOUT_MESSAGES))
         env = {**setup.env, "GOVHUB_SMTP_URL": f"smtp://127.0.0.1:{smtp_port}"}
         log = (setup.var_dir / "worker.log").open("w")

@@ -34,6 +34,7 @@ from govhub.settings import PROJECT_ROOT, Settings, get_settings
 from govhub.web.errors import exception_handlers
 from govhub.web.guards import provide_principal
 from govhub.web.health import healthz
+from govhub.web.page_cache import PageCache, PageCacheMiddleware
 from govhub.web.robots import robots_txt
 from govhub.web.security import AllowedHosts, SecurityMiddleware, add_security_headers
 from govhub.web.templating import make_template_config
@@ -61,6 +62,8 @@ def create_app(
         engine = engine_finder()
     if run_embedded_worker is None:
         run_embedded_worker = settings.embedded_queue
+
+    page_cache = PageCache(settings.page_cache_entries)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -107,13 +110,16 @@ def create_app(
             ),
         ],
         plugins=[HTMXPlugin()],
-        middleware=[DefineMiddleware(SecurityMiddleware, settings=settings)],
+        middleware=[
+            DefineMiddleware(SecurityMiddleware, settings=settings),
+            DefineMiddleware(PageCacheMiddleware, settings=settings, cache=page_cache),
+        ],
         before_send=[add_security_headers],
         dependencies={"principal": Provide(provide_principal)},
         template_config=make_template_config(settings),
         exception_handlers=exception_handlers,
         lifespan=[lifespan],
-        state=State({"settings": settings, "engine": engine}),
+        state=State({"settings": settings, "engine": engine, "page_cache": page_cache}),
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
         # Only the JSON document: the interactive viewers load scripts from CDNs.
         openapi_config=OpenAPIConfig(

@@ -43,6 +43,12 @@ async def _migrate() -> None:
     result = await run_forwards(app_name="govhub", migration_id="all", fake=False)
     if not result.success:
         raise click.ClickException(f"migrations failed: {result.message}")
+    # After the migrations, so tables they add get their trigger (see govhub.data_version).
+    from piccolo.engine import engine_finder
+
+    from govhub import data_version
+
+    await data_version.install(engine_finder())
 
 
 @main.command()

@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     var_dir: Path = PROJECT_ROOT / "var"
     """Where the SQLite file, the generated secret key and uploaded papers live."""
 
+    page_cache_entries: int = 256
+    """Public pages each web process keeps for anonymous visitors (0: none); see web/page_cache."""
+
     congress_retention_days: int = Field(default=90, ge=0, le=3650)
     """Days after a congress ends before its registrants' contact details and needs are erased."""
 

@@ -15,6 +15,7 @@ from govhub.governance.tables import BodyKind, Sector
 from govhub.meetings.services import body_meetings
 from govhub.meetings.terms import terms_summary
 from govhub.web.guards import Me
+from govhub.web.page_cache import PUBLIC_PAGE
 from govhub.web.pages import page as _page
 
 __all__ = ["GovernanceController"]
@@ -23,7 +24,7 @@ __all__ = ["GovernanceController"]
 class GovernanceController(Controller):
     include_in_schema = False
 
-    @get("/", name="home")
+    @get("/", name="home", opt=PUBLIC_PAGE)
     async def home(self, request: HTMXRequest, principal: Me) -> HTMXBlockTemplate:
         today = clock.today()
         bodies = await services.visible_bodies(principal)
@@ -41,12 +42,12 @@ class GovernanceController(Controller):
             actions=actions,
         )
 
-    @get("/bodies", name="bodies")
+    @get("/bodies", name="bodies", opt=PUBLIC_PAGE)
     async def bodies(self, request: HTMXRequest, principal: Me) -> HTMXBlockTemplate:
         roots = build_tree(await services.visible_bodies(principal))
         return _page("governance/bodies.html", request, roots=roots)
 
-    @get("/bodies/{slug:str}", name="body")
+    @get("/bodies/{slug:str}", name="body", opt=PUBLIC_PAGE)
     async def body(
         self,
         request: HTMXRequest,
@@ -78,7 +79,7 @@ class GovernanceController(Controller):
             manager=principal.can_manage_body(body.id),
         )
 
-    @get("/organisations", name="organisations")
+    @get("/organisations", name="organisations", opt=PUBLIC_PAGE)
     async def organisations(
         self,
         request: HTMXRequest,
@@ -95,7 +96,7 @@ class GovernanceController(Controller):
             chosen=chosen,
         )
 
-    @get("/organisations/{slug:str}", name="organisation")
+    @get("/organisations/{slug:str}", name="organisation", opt=PUBLIC_PAGE)
     async def organisation(
         self, request: HTMXRequest, principal: Me, slug: FromPath[str]
     ) -> HTMXBlockTemplate:

@@ -36,6 +36,7 @@ from govhub.meetings.tables import (
 from govhub.settings import get_settings
 from govhub.web.forms import form_values
 from govhub.web.guards import Me, requires_sign_in
+from govhub.web.page_cache import PUBLIC_PAGE
 from govhub.web.pages import page as _page
 from govhub.web.validation import FormError
 
@@ -66,7 +67,7 @@ def _month(value: str | None, today: dt.date) -> dt.date:
 class MeetingsController(Controller):
     include_in_schema = False
 
-    @get("/meetings")
+    @get("/meetings", opt=PUBLIC_PAGE)
     async def index(
         self,
         request: HTMXRequest,
@@ -109,7 +110,7 @@ class MeetingsController(Controller):
             zone=zone,
         )
 
-    @get("/meetings/{meeting_id:int}")
+    @get("/meetings/{meeting_id:int}", opt=PUBLIC_PAGE)
     async def meeting(self, principal: Me, meeting_id: FromPath[int]) -> HTMXBlockTemplate:
         meeting = await load_meeting(meeting_id, principal)
         manager = principal.can_manage_body(meeting.body.id)
