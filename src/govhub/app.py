@@ -22,6 +22,9 @@ from govhub import db, queue
 from govhub.accounts.controllers import AccountController
 from govhub.audit.controllers import AuditController
 from govhub.calendar.controllers import CalendarController
+from govhub.congress.controllers import CongressController, LanguageController
+from govhub.congress.manage_controllers import ManageRegistrationController
+from govhub.congress.organiser_controllers import OrganiseCongressController
 from govhub.governance.admin_controllers import AdminController, MembershipController
 from govhub.governance.controllers import GovernanceController
 from govhub.governance.dashboard import dashboard
@@ -99,6 +102,10 @@ def create_app(
             PapersController,
             RecordController,
             CalendarController,
+            CongressController,
+            ManageRegistrationController,
+            OrganiseCongressController,
+            LanguageController,
             dashboard,
             healthz,
             robots_txt,

@@ -55,11 +55,13 @@ def _date(value: str | None) -> dt.date | None:
 
 async def seed_demo() -> dict[str, int]:
     """Load or refresh the demo data in one transaction; returns how many rows of each kind."""
+    from govhub.congress.demo import seed_congress
     from govhub.meetings.demo import seed_meetings
 
     async with Organisation._meta.db.transaction():
         counts = await _seed()
         counts.update(await seed_meetings())
+        counts.update(await seed_congress())
         return counts
 
 

@@ -56,6 +56,7 @@ def current_principal():
 def make_environment(settings: Settings) -> Environment:
     env = Environment(
         loader=FileSystemLoader(PROJECT_ROOT / "templates"),
+        extensions=["jinja2.ext.i18n"],
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -70,7 +71,22 @@ def make_environment(settings: Settings) -> Environment:
     env.globals["principal"] = current_principal
     env.globals["site_name"] = "Tower Hamlets Partnership"
     env.globals["sector_labels"] = {sector.value: sector.label for sector in Sector}
+    _install_languages(env)
     return env
+
+
+def _install_languages(env: Environment) -> None:
+    """``_()`` and ``{% trans %}`` in the page's language (see :mod:`govhub.web.language`)."""
+    from govhub.i18n import LOCALES
+    from govhub.web import language
+
+    env.install_gettext_callables(language.gettext, language.ngettext, newstyle=True)
+    env.globals["current_locale"] = language.current_locale
+    env.globals["languages"] = LOCALES
+    env.globals["language_links"] = language.language_links
+    env.filters["ldate"] = language.format_local_date
+    env.filters["lwhen"] = language.format_local_when
+    env.filters["ltime"] = language.format_local_time
 
 
 def make_template_config(settings: Settings) -> TemplateConfig:

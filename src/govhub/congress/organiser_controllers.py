@@ -1,0 +1,141 @@
+"""The organisers' pages: the dashboard (live counts, waiting lists, access needs, export)
+and the check-in desk. Who may see what is decided in :mod:`govhub.congress.organiser`."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from jinja2_fragments.litestar import HTMXBlockTemplate
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.plugins.htmx import HTMXRequest
+from litestar.response import Redirect
+
+from govhub.congress import editions, organiser
+from govhub.congress.tables import Edition, Registration
+from govhub.web.forms import form_values
+from govhub.web.guards import Me, requires_sign_in
+from govhub.web.pages import page
+from govhub.web.validation import FormError
+
+__all__ = ["OrganiseCongressController"]
+
+
+class OrganiseCongressController(Controller):
+    path = "/congress/organise"
+    guards = [requires_sign_in]
+    include_in_schema = False
+
+    @get("/")
+    async def index(self, principal: Me) -> HTMXBlockTemplate:
+        rows = await Edition.objects().order_by(Edition.starts_at, ascending=False)
+        shown = [
+            (e, organiser.can_organise(principal, e))
+            for e in rows
+            if organiser.can_check_in(principal, e)
+        ]
+        return page("congress/organise_index.html", editions=shown)
+
+    @get("/{slug:str}")
+    async def dashboard(
+        self, request: HTMXRequest, principal: Me, slug: FromPath[str]
+    ) -> HTMXBlockTemplate:
+        edition = await organiser.organised_edition(slug, principal)
+        sessions = await editions.programme(edition)
+        return page(
+            "congress/organise.html",
+            request,
+            "counts",
+            edition=edition,
+            sessions=sessions,
+            counts=await editions.counts(edition, sessions),
+            waiting=await organiser.waiting_lists(edition, sessions),
+            needs=await organiser.needs_summary(edition, sessions),
+        )
+
+    @get("/{slug:str}/registrations.csv")
+    async def export(self, principal: Me, slug: FromPath[str]) -> Response:
+        edition = await organiser.organised_edition(slug, principal)
+        text = await organiser.export_csv(principal, edition)
+        return Response(
+            # A byte-order mark, so spreadsheet programs read the names as UTF-8.
+            ("\ufeff" + text).encode(),
+            media_type="text/csv; charset=utf-8",
+            headers={
+                "content-disposition": f'attachment; filename="{edition.slug}-registrations.csv"',
+                "cache-control": "no-store",
+            },
+        )
+
+    async def _desk(
+        self, request, edition, *, q="", values=None, errors=None, added=None, status_code=200
+    ) -> HTMXBlockTemplate:
+        return page(
+            "congress/check_in.html",
+            request,
+            "results",
+            status_code=status_code,
+            edition=edition,
+            people=await organiser.check_in_list(edition, q),
+            q=q,
+            counts=await editions.counts(edition),
+            values=values or {"attending_as": "resident"},
+            errors=errors or {},
+            added=added,
+        )
+
+    @get("/{slug:str}/check-in")
+    async def check_in(
+        self,
+        request: HTMXRequest,
+        principal: Me,
+        slug: FromPath[str],
+        q: FromQuery[str] = "",
+        added: FromQuery[str] = "",
+    ) -> HTMXBlockTemplate:
+        edition = await organiser.organised_edition(slug, principal, desk=True)
+        walk_in = None
+        if added:
+            walk_in = (
+                await Registration.select(Registration.name, Registration.reference)
+                .where(
+                    (Registration.edition == edition.id) & (Registration.reference == added[:12])
+                )
+                .first()
+            )
+        return await self._desk(request, edition, q=q, added=walk_in)
+
+    @post("/{slug:str}/check-in/{registration_id:int}")
+    async def arrived(
+        self,
+        request: HTMXRequest,
+        principal: Me,
+        slug: FromPath[str],
+        registration_id: FromPath[int],
+    ) -> HTMXBlockTemplate | Redirect:
+        edition = await organiser.organised_edition(slug, principal, desk=True)
+        await organiser.mark_arrived(principal, edition, registration_id)
+        values = await form_values(request, "q")
+        if request.htmx:
+            return await self._desk(request, edition, q=values["q"])
+        query = urlencode({"q": values["q"]})
+        return Redirect(
+            f"/congress/organise/{slug}/check-in?{query}#person-{registration_id}",
+            status_code=303,
+        )
+
+    @post("/{slug:str}/walk-ins")
+    async def walk_in(
+        self, request: Request, principal: Me, slug: FromPath[str]
+    ) -> HTMXBlockTemplate | Redirect:
+        edition = await organiser.organised_edition(slug, principal, desk=True)
+        values = await form_values(request, "name", "attending_as")
+        try:
+            added = await organiser.add_walk_in(principal, edition, values)
+        except FormError as error:
+            return await self._desk(
+                None, edition, values=values, errors=error.errors, status_code=400
+            )
+        return Redirect(
+            f"/congress/organise/{slug}/check-in?added={added.reference}", status_code=303
+        )
