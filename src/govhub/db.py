@@ -11,6 +11,8 @@ from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
 
+from govhub import piccolo_speedups
+
 __all__ = [
     "KeptConnectionSQLiteEngine",
     "close_engine",
@@ -20,6 +22,8 @@ __all__ = [
     "open_engine",
     "ping",
 ]
+
+piccolo_speedups.install()  # before any query is built
 
 
 class KeptConnectionSQLiteEngine(SQLiteEngine):
