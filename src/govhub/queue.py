@@ -119,6 +119,15 @@ async def stop_worker(worker: Worker, task: asyncio.Task[None]) -> None:
         pass
     except Exception:
         logger.exception("the in-process worker had stopped with an error")
+    # Cancel the jobs still running and wait for them here: arq's close() does the same but
+    # gathers them without return_exceptions, so a job cancelled mid-way (a cron job that
+    # started with the app, in a test that lasts a few milliseconds) raised CancelledError
+    # out of the app's shutdown.
+    jobs = list(worker.tasks.values())
+    for job in jobs:
+        job.cancel()
+    await asyncio.gather(*jobs, return_exceptions=True)
+    worker.tasks.clear()
     try:
         await worker.close()
     except Exception:
