@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test test-postgres lint bench clean
+.PHONY: run test test-postgres lint bench clean translations
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,15 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
+
+# After changing translatable text: extract it, merge it into the Bengali catalogue (new
+# messages arrive untranslated; tests/unit/test_translations.py says which), and compile the
+# .mo files, which are committed so a fresh clone needs no build step.
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --project=govhub -c "Translators:" \
+	  --copyright-holder="Tower Hamlets Partnership" -o src/govhub/locale/messages.pot .
+	$(BIN)/pybabel update -i src/govhub/locale/messages.pot -d src/govhub/locale -D messages -w 100
+	$(BIN)/pybabel compile -d src/govhub/locale -D messages --statistics
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
