@@ -15,6 +15,8 @@ from govhub import db
 from govhub.accounts.ratelimit import sweep_expired
 from govhub.calendar.invites import send_due_invites
 from govhub.calendar.reminders import send_due_reminders
+from govhub.congress import reminders as _congress_reminders  # noqa: F401 (registers its writer)
+from govhub.congress.privacy import erase_expired_registrations
 from govhub.mail.jobs import MAX_ATTEMPTS, send_outbox_message
 from govhub.mail.services import requeue_stranded_mail
 from govhub.system import heartbeat
@@ -46,6 +48,8 @@ class WorkerSettings:
         # Rebuilt from the database each time: a flushed Redis loses no reminder.
         cron(send_due_reminders, second=40, run_at_startup=True, unique=False),
         cron(send_due_invites, minute=5, second=50, run_at_startup=True, unique=False),
+        # Personal data of past congresses (GOVHUB_CONGRESS_RETENTION_DAYS), nightly.
+        cron(erase_expired_registrations, hour=3, minute=15, second=0),
     ]
     max_jobs = 20
     on_startup = _startup
