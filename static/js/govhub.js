@@ -37,3 +37,20 @@ document.body.addEventListener("htmx:afterSettle", function (evt) {
   if (!(elt instanceof Element) || !elt.isConnected) return;
   init(elt.parentElement || elt);
 });
+
+// "Copy" buttons: shown only where they work; the text stays selectable without them.
+for (const button of document.querySelectorAll("[data-copy-target]")) {
+  const field = document.getElementById(button.dataset.copyTarget);
+  const status = button.parentElement.querySelector("[data-copy-status]");
+  if (!field || !navigator.clipboard) continue;
+  button.hidden = false;
+  button.addEventListener("click", async function () {
+    try {
+      await navigator.clipboard.writeText(field.value);
+      if (status) status.textContent = "Address copied";
+    } catch (error) {
+      field.select();
+      if (status) status.textContent = "Select the address and copy it";
+    }
+  });
+}

@@ -14,7 +14,10 @@ from litestar.response import Redirect, Template
 from govhub.accounts import ratelimit, services
 from govhub.accounts.sessions import end_session, rotate_session, start_session
 from govhub.accounts.tables import User
+from govhub.audit.services import record
+from govhub.calendar.personal import feed_path, feed_token_for, regenerate_feed_token
 from govhub.mail.services import dispatch
+from govhub.settings import get_settings
 from govhub.web.forms import form_values, safe_next
 from govhub.web.guards import Me, requires_sign_in
 from govhub.web.security import SESSION_COOKIE, session_cookie
@@ -29,6 +32,8 @@ DONE_MESSAGES = {
     "password-reset": "Your password has been saved. Sign in with it now.",
     "two-factor-on": "Two-factor authentication is on.",
     "signed-out": "You have signed out.",
+    "feed-renewed": "Your calendar feed has a new address. The old address no longer works: "
+    "subscribe to the new one in your calendar app.",
 }
 
 
@@ -154,8 +159,21 @@ class AccountController(Controller):
     ) -> Template:
         user = request.scope["state"]["session"].user
         return _page(
-            "account.html", user=user, me=principal, errors={}, done=DONE_MESSAGES.get(done or "")
+            "account.html",
+            user=user,
+            me=principal,
+            errors={},
+            done=DONE_MESSAGES.get(done or ""),
+            feed_url=get_settings().base_url + feed_path(await feed_token_for(user.id)),
         )
+
+    @post("/account/calendar-feed", guards=[requires_sign_in])
+    async def renew_feed(self, request: Request, principal: Me) -> Redirect:
+        """A new secret address for the personal feed, for when the old one was shared."""
+        user = request.scope["state"]["session"].user
+        await regenerate_feed_token(user.id)
+        await record(principal, "calendar.feed_renewed", user, summary="New calendar feed address")
+        return Redirect("/account?done=feed-renewed#calendar-feed", status_code=303)
 
     @post("/account/password", guards=[requires_sign_in])
     async def change_password(self, request: Request, principal: Me) -> Template | Redirect:

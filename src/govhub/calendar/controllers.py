@@ -1,4 +1,5 @@
-"""Calendar downloads and feeds: one meeting's invite, a body's public meetings.
+"""Calendar downloads and feeds: one meeting's invite, a body's public meetings, a person's
+own feed at its secret address.
 
 Calendar apps poll feeds, so each answer carries an ETag and Last-Modified, and a request
 that already has the current version gets 304 with no body.
@@ -10,10 +11,12 @@ import datetime as dt
 from email.utils import format_datetime, parsedate_to_datetime
 
 from litestar import Controller, Request, get
+from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Response
 
 from govhub.calendar.feeds import CalendarFile, body_calendar, meeting_invite
+from govhub.calendar.personal import personal_calendar
 from govhub.meetings.papers import PRIVATE
 from govhub.web.guards import Me
 
@@ -84,3 +87,15 @@ class CalendarController(Controller):
     ) -> Response[bytes]:
         calendar = await body_calendar(slug, principal)
         return calendar_response(request, calendar, disposition="inline")
+
+    @get("/calendar/{feed:str}")
+    async def personal_feed(self, request: Request, feed: FromPath[str]) -> Response[bytes]:
+        """``/calendar/<token>.ics``: no sign-in (calendar apps have none), the token is the key."""
+        token = feed.removesuffix(".ics")
+        if token == feed or not 20 <= len(token) <= 100:
+            raise NotFoundException()
+        calendar = await personal_calendar(token)
+        response = calendar_response(request, calendar, disposition="inline")
+        # The address is a secret: keep it out of other sites' logs.
+        response.headers["referrer-policy"] = "no-referrer"
+        return response

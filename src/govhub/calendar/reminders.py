@@ -125,6 +125,23 @@ async def _send_one(reminder: Reminder) -> OutboxMessage | None:
     return message
 
 
+def _latest_only(due: list[Reminder]) -> list[Reminder]:
+    """A sweep that was held up may find a person's "in 7 days" and "tomorrow" due together:
+    only the latest of them is sent, and the stale one is dropped by :func:`_drop_stale`."""
+    latest: dict[tuple, Reminder] = {}
+    for reminder in due:  # in due order
+        latest[(reminder.kind, reminder.target_id, reminder.recipient)] = reminder
+    return sorted(latest.values(), key=lambda r: (r.due_at, r.id))
+
+
+async def _drop_stale(due: list[Reminder], sent: list[Reminder]) -> None:
+    stale = {r.id for r in due} - {r.id for r in sent}
+    if stale:
+        await Reminder.update({Reminder.state: ReminderState.dropped}).where(
+            Reminder.id.is_in(sorted(stale)) & (Reminder.state == ReminderState.pending)
+        )
+
+
 async def send_due_reminders(ctx: dict | None = None) -> int:
     """arq cron job: write every reminder that has fallen due into the outbox and send it."""
     sent = 0
@@ -136,7 +153,9 @@ async def send_due_reminders(ctx: dict | None = None) -> int:
             .order_by(Reminder.id)
             .limit(SWEEP_BATCH)
         )
-        for reminder in due:
+        chosen = _latest_only(due)
+        await _drop_stale(due, chosen)
+        for reminder in chosen:
             message = await _send_one(reminder)
             if message is not None:
                 # After commit. Lost here (a crash, Redis gone)? The outbox sweep resends it.

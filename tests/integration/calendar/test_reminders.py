@@ -1,0 +1,205 @@
+"""Reminders are rows with a due time in London time, follow the meeting when it moves, are
+never sent for a cancelled meeting, and survive Redis losing every job."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from govhub import clock, queue
+from govhub.accounts.principal import Principal
+from govhub.calendar import reminders
+from govhub.calendar.tables import Reminder, ReminderState
+from govhub.mail import services as mail_services
+from govhub.mail.tables import MailState, OutboxMessage
+from govhub.meetings.agenda import publish_agenda
+from govhub.meetings.services import Schedule, cancel_meeting, reschedule_meeting, schedule
+from govhub.meetings.tables import Meeting
+
+LONDON = ZoneInfo("Europe/London")
+UTC = dt.UTC
+AFTER_CLOCKS_GO_FORWARD = dt.datetime(2027, 3, 30, 18, 0, tzinfo=LONDON)  # BST
+
+
+@pytest.fixture
+async def board(make_body):
+    return await make_body(name="Health and Wellbeing Board", slug="hwb", agenda_notice_days=5)
+
+
+@pytest.fixture
+async def secretary(board, make_person, make_membership):
+    person = await make_person(name="Siobhan Brennan", email="siobhan@example.org")
+    await make_membership(person=person, body=board, role="secretary")
+    return Principal(
+        person_id=person.id,
+        name=person.name,
+        member_of=frozenset({board.id}),
+        secretary_of=frozenset({board.id}),
+    )
+
+
+def plan(starts_at: dt.datetime) -> Schedule:
+    return Schedule(
+        title="Board meeting",
+        starts_at=starts_at,
+        duration=dt.timedelta(hours=2),
+        venue="Town Hall",
+        online_link="",
+        is_public=True,
+        pattern=None,
+        count=1,
+    )
+
+
+async def pending(kind: str = "meeting") -> list[tuple[str, dt.datetime, str]]:
+    rows = await Reminder.objects().where(
+        (Reminder.kind == kind) & (Reminder.state == ReminderState.pending)
+    )
+    return sorted((r.recipient, r.due_at.astimezone(UTC), r.label) for r in rows)
+
+
+async def fresh(meeting_id: int) -> Meeting:
+    return await Meeting.objects(Meeting.body).where(Meeting.id == meeting_id).first()
+
+
+async def test_reminders_fall_at_london_times_and_follow_a_move(app, board, secretary):
+    [meeting] = await schedule(secretary, board, plan(AFTER_CLOCKS_GO_FORWARD))
+    # A week before is 23 March, still GMT (18:00 UTC); the day before is BST (17:00 UTC).
+    assert await pending() == [
+        ("siobhan@example.org", dt.datetime(2027, 3, 23, 18, 0, tzinfo=UTC), "in 7 days"),
+        ("siobhan@example.org", dt.datetime(2027, 3, 29, 17, 0, tzinfo=UTC), "tomorrow"),
+    ]
+    # The agenda is due 5 days before (25 March); its secretary is told 2 days before that.
+    assert await pending("agenda_deadline") == [
+        (
+            "siobhan@example.org",
+            dt.datetime(2027, 3, 23, 9, 0, tzinfo=UTC),
+            "agenda due 25 March 2027",
+        )
+    ]
+
+    moved = dt.datetime(2027, 4, 6, 18, 0, tzinfo=LONDON)
+    await reschedule_meeting(secretary, await fresh(meeting.id), plan(moved))
+    assert await pending() == [
+        ("siobhan@example.org", dt.datetime(2027, 3, 30, 17, 0, tzinfo=UTC), "in 7 days"),
+        ("siobhan@example.org", dt.datetime(2027, 4, 5, 17, 0, tzinfo=UTC), "tomorrow"),
+    ]
+
+    await cancel_meeting(secretary, await fresh(meeting.id), "No quorum expected")
+    assert await pending() == []
+    assert await pending("agenda_deadline") == []
+
+
+async def test_per_body_offsets_and_new_members(app, make_body, make_person, make_membership):
+    board = await make_body(reminder_days="14,3")
+    person = await make_person(email="member@example.org")
+    await make_membership(person=person, body=board)
+    actor = Principal(person_id=person.id, secretary_of=frozenset({board.id}))
+    await schedule(actor, board, plan(dt.datetime(2027, 1, 20, 10, 0, tzinfo=LONDON)))
+    assert [label for _, _, label in await pending()] == ["in 14 days", "in 3 days"]
+
+
+async def test_due_reminders_are_sent_once_and_never_for_a_cancelled_meeting(
+    app, board, secretary, make_person, make_membership, monkeypatch, make_item
+):
+    member = await make_person(name="Abdul Karim", email="abdul@example.org")
+    await make_membership(person=member, body=board)
+    [kept] = await schedule(secretary, board, plan(AFTER_CLOCKS_GO_FORWARD))
+    [dropped] = await schedule(
+        secretary, board, plan(AFTER_CLOCKS_GO_FORWARD + dt.timedelta(hours=3))
+    )
+    await make_item(meeting=kept)
+    await cancel_meeting(secretary, await fresh(dropped.id), "Merged with the earlier meeting")
+
+    # Six days before: the week-before reminders and the agenda deadline reminder are due.
+    monkeypatch.setattr(clock, "now", lambda: dt.datetime(2027, 3, 24, 8, 0, tzinfo=UTC))
+    assert await reminders.send_due_reminders() == 3
+    assert await reminders.send_due_reminders() == 0
+    mail = await OutboxMessage.objects().order_by(OutboxMessage.to_address)
+    subjects = sorted(m.subject for m in mail if m.kind != "meeting.cancel")
+    assert subjects == [
+        "Agenda due 25 March 2027: Health and Wellbeing Board, Board meeting",
+        "Reminder: Health and Wellbeing Board, Board meeting, in 7 days "
+        "(Tuesday 30 March 2027, 6pm)",
+        "Reminder: Health and Wellbeing Board, Board meeting, in 7 days "
+        "(Tuesday 30 March 2027, 6pm)",
+    ]
+
+    # Publishing the agenda means the secretary needs no deadline reminder next time.
+    monkeypatch.undo()
+    await publish_agenda(secretary, await fresh(kept.id))
+    assert await pending("agenda_deadline") == []
+
+
+async def test_a_reminder_whose_meeting_was_cancelled_meanwhile_is_dropped(
+    app, board, secretary, monkeypatch
+):
+    [meeting] = await schedule(secretary, board, plan(AFTER_CLOCKS_GO_FORWARD))
+    # Cancelled behind the planner's back (as if a change were half-applied).
+    await Meeting.update({Meeting.status: "cancelled"}).where(Meeting.id == meeting.id)
+    monkeypatch.setattr(clock, "now", lambda: dt.datetime(2027, 3, 29, 18, 0, tzinfo=UTC))
+    assert await reminders.send_due_reminders() == 0
+    states = {r.state for r in await Reminder.objects().where(Reminder.kind == "meeting")}
+    assert states == {ReminderState.dropped}
+    assert await OutboxMessage.count().where(OutboxMessage.kind == "meeting.reminder") == 0
+
+
+async def test_redis_lost_mid_run_loses_no_reminder(
+    engine, settings, smtp_sink, board, secretary, make_person, make_membership, monkeypatch
+):
+    """Forty reminders fall due; the worker dies while sending and Redis loses every queued
+    job. A new worker's sweep finds the rest in the database: every reminder arrives, and
+    the only duplicates are sends that were cut off, each counted."""
+    from govhub.app import create_app
+    from tests.conftest import running
+
+    for n in range(39):
+        person = await make_person(name=f"Member {n}", email=f"member{n}@example.org")
+        await make_membership(person=person, body=board)
+    await schedule(secretary, board, plan(AFTER_CLOCKS_GO_FORWARD))
+    recipients = {f"member{n}@example.org" for n in range(39)} | {"siobhan@example.org"}
+    # The day before: "in 7 days" is long past, so only "tomorrow" goes (and the secretary's
+    # agenda deadline reminder): 41 emails.
+    monkeypatch.setattr(clock, "now", lambda: dt.datetime(2027, 3, 29, 17, 30, tzinfo=UTC))
+    smtp_sink.delay = 0.05  # the worker is mid-batch for a while
+
+    first = create_app(settings, engine=engine, run_embedded_worker=True)
+    async with running(first):
+        assert await reminders.send_due_reminders() == 41  # all in the outbox, all queued
+        await smtp_sink.wait_for(5)
+        # Redis loses everything (flushed, or restarted: it keeps nothing on disk here)...
+        await queue.get_queue().flushdb()
+    # ...and the worker is stopped mid-send, leaving some rows marked "sending".
+    delivered_before = len(smtp_sink.messages)
+    assert delivered_before < 41
+    unsent = await OutboxMessage.count().where(OutboxMessage.state != MailState.sent)
+    assert unsent > 0
+
+    monkeypatch.setattr(mail_services, "STRANDED_AFTER", dt.timedelta(0))
+    second = create_app(settings, engine=engine, run_embedded_worker=True)
+    async with running(second):
+        # The sweeps at start-up rebuild the lost work from the database.
+        for _ in range(1200):
+            if await OutboxMessage.count().where(OutboxMessage.state != MailState.sent) == 0:
+                break
+            await mail_services.requeue_stranded_mail()
+            await _pause()
+    assert await OutboxMessage.count().where(OutboxMessage.state != MailState.sent) == 0
+
+    received = [(m["To"], m["Subject"]) for m in smtp_sink.messages]
+    reminded = {to for to, subject in received if subject.startswith("Reminder: ")}
+    assert reminded == recipients  # none lost
+    assert all("tomorrow" in subject for _, subject in received if "Reminder" in subject)
+    duplicates = len(received) - len(set(received))
+    assert len(set(received)) == 41
+    in_flight_bound = 20  # the worker's max_jobs: only sends under way can be repeated
+    assert duplicates <= in_flight_bound
+    counted = sum(m.possible_duplicates for m in await OutboxMessage.objects())
+    assert counted >= duplicates  # every actual duplicate was counted as a possible one
+    assert await Reminder.count().where(Reminder.state == ReminderState.pending) == 0
+
+
+async def _pause() -> None:
+    import asyncio
+
+    await asyncio.sleep(0.05)
