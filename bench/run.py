@@ -248,7 +248,9 @@ def fanout(report: Report, setup: Setup) -> None:
             def sent() -> int:
                 return int(
                     lib.psql(
-                        "SELECT count(*) FROM outbox_message WHERE state = 'sent'", lib.PG_DATABASE
+                        "SELECT count(*) FROM outbox_message "
+                        "WHERE state = 'sent' AND kind = 'bench.invite'",
+                        lib.PG_DATABASE,
                     )
                 )
 
@@ -259,7 +261,8 @@ def fanout(report: Report, setup: Setup) -> None:
         received = int(count_file.read_text() or 0)
         rate = (FANOUT_MESSAGES - first_count) / seconds
         failed = lib.psql(
-            "SELECT count(*) FROM outbox_message WHERE state <> 'sent'", lib.PG_DATABASE
+            "SELECT count(*) FROM outbox_message WHERE state <> 'sent' AND kind = 'bench.invite'",
+            lib.PG_DATABASE,
         ).strip()
         verdict = "✔" if rate >= 200 else "✘"
         report.add(

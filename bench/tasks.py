@@ -79,7 +79,7 @@ async def queue_invites(count: str) -> dict:
                 to=f"member{n}@example.org",
                 template="meeting_invite",
                 context=context,
-                kind="meeting.invite",
+                kind="bench.invite",
                 calendar=CalendarPart(ics=ics, method="REQUEST"),
             )
         )

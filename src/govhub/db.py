@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import aiosqlite
+import asyncpg
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
@@ -107,10 +108,27 @@ def is_sqlite(engine: Engine) -> bool:
     return isinstance(engine, SQLiteEngine)
 
 
+class PooledConnection(asyncpg.Connection):
+    """A pooled PostgreSQL connection that skips asyncpg's reset query when it goes back.
+
+    Piccolo takes a connection from the pool for every query outside a transaction, and the
+    reset (``pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL``) doubled the round
+    trips of each. govhub leaves no session state on a connection: no LISTEN, no session
+    ``SET`` (``set_config(..., true)`` is per transaction) and only transaction-level advisory
+    locks (``pg_advisory_xact_lock``); a test holds the code to that. asyncpg still rolls back a
+    transaction left open.
+    """
+
+    def get_reset_query(self) -> str:
+        return ""
+
+
 async def open_engine(engine: Engine) -> None:
     """Prepare the engine for serving: a pool on PostgreSQL, WAL mode on SQLite."""
     if isinstance(engine, PostgresEngine):
-        await engine.start_connection_pool(min_size=2, max_size=10)
+        await engine.start_connection_pool(
+            min_size=2, max_size=10, connection_class=PooledConnection
+        )
     else:
         # WAL lets readers carry on while a writer holds the file.
         await engine.run_ddl("PRAGMA journal_mode=WAL")
