@@ -22,7 +22,7 @@ from govhub.audit.services import record
 from govhub.congress import places
 from govhub.congress.editions import edition_by_slug
 from govhub.congress.registrations import new_reference
-from govhub.congress.rules import NEED_LABELS, neutralise_cell, summarise_needs
+from govhub.congress.rules import NEED_LABELS, SUMMARY_LABELS, neutralise_cell, summarise_needs
 from govhub.congress.tables import (
     AttendingAs,
     BookingStatus,
@@ -219,7 +219,9 @@ async def check_in_list(edition: Edition, query: str = "") -> list[dict]:
     ).where(where)
     rows.sort(key=lambda r: (r["name"].casefold(), r["id"]))
     for row in rows:
-        row["needs"] = [NEED_LABELS[c] for c in row["access_needs"].split(",") if c in NEED_LABELS]
+        row["needs"] = [
+            SUMMARY_LABELS[c] for c in row["access_needs"].split(",") if c in SUMMARY_LABELS
+        ]
     return rows
 
 

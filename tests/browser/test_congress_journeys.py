@@ -1,0 +1,273 @@
+"""The congress in a real browser: a resident registers on a 360x740 phone (with JavaScript,
+without it, and with the keyboard alone), in English and in Bengali, then changes and cancels
+from the manage link; an organiser watches the numbers and works the check-in desk.
+
+axe-core checks every page and every htmx state the journeys reach.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from playwright.async_api import Page, expect
+
+from tests.browser.conftest import assert_accessible
+from tests.browser.test_admin_journey import create_admin, sign_in_and_turn_on_two_factor
+
+_people = itertools.count(1)
+
+
+def someone() -> tuple[str, str]:
+    n = next(_people)
+    return f"Resident Number{n}", f"resident{n}.browser@example.org"
+
+
+def forget_errors_for(make_page, status: int) -> None:
+    """A form answered ``status`` on purpose; Chromium logs that as a console error."""
+    make_page.errors[:] = [
+        e
+        for e in make_page.errors
+        if not ("Failed to load resource" in e and f"status of {status}" in e)
+    ]
+
+
+async def assert_no_sideways_scrolling(page: Page) -> None:
+    width = await page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"{page.url} scrolls sideways ({width}px)"
+
+
+async def open_the_congress(page: Page) -> str:
+    await page.goto("/congress")
+    await assert_accessible(page, "the congress list")
+    await page.get_by_role("main").get_by_role("link", name=re.compile("Congress 20")).click()
+    await expect(page.get_by_role("heading", level=1)).to_contain_text("Congress 20")
+    await assert_no_sideways_scrolling(page)
+    await assert_accessible(page, "the congress page and its registration form")
+    return page.url
+
+
+async def test_a_resident_registers_on_a_phone_with_inline_checks(make_page):
+    page = await make_page(viewport="mobile")
+    await open_the_congress(page)
+    name, email = someone()
+    await page.get_by_label("Full name").fill(name)
+    email_box = page.get_by_label("Email address")
+    await email_box.fill("not an email")
+    await email_box.blur()
+    # htmx checks the field as the resident leaves it, and keeps what was typed.
+    await expect(page.locator("#email-error")).to_contain_text("correct format")
+    await expect(page.get_by_label("Email address")).to_have_value("not an email")
+    await assert_accessible(page, "registration form, email checked inline")
+    await page.get_by_label("Email address").fill(email)
+    await page.get_by_label("Email address").blur()
+    await expect(page.locator("#email-error")).to_have_count(0)
+
+    await page.get_by_label("As a resident").check()
+    workshops = page.get_by_role("group", name="Sessions and workshops")
+    await workshops.get_by_label("Workshop 1: Homes and neighbourhoods").check()
+    await workshops.get_by_label("Workshop 2: Mental health and wellbeing").check()
+    await expect(page.locator("#sessions-error")).to_contain_text("are at the same time")
+    await assert_accessible(page, "registration form, two sessions at the same time")
+    await workshops.get_by_label("Workshop 2: Mental health and wellbeing").uncheck()
+    await expect(page.locator("#sessions-error")).to_have_count(0)
+    await workshops.get_by_label("Workshop 4: Children and young people").check()
+
+    await page.get_by_label("British Sign Language (BSL) interpreter").check()
+    await page.get_by_label("Another language").check()
+    await page.get_by_label("Which language?").fill("Tigrinya")  # revealed by the box
+    await page.get_by_label("Halal").check()
+    await page.get_by_label("I have read how my information will be used").check()
+    await assert_no_sideways_scrolling(page)
+    await page.get_by_role("button", name="Register").click()
+
+    await expect(page.get_by_role("heading", level=1)).to_have_text("You are registered")
+    await expect(page.get_by_text(email, exact=True)).to_be_visible()
+    await expect(page.get_by_text("British Sign Language (BSL) interpreter")).to_be_visible()
+    await assert_no_sideways_scrolling(page)
+    await assert_accessible(page, "registration confirmed, the manage page")
+
+    # From the manage link: change sessions, then cancel.
+    await page.get_by_label("Workshop 4: Children and young people").uncheck()
+    await page.get_by_label("Workshop 5: A fair, inclusive and anti-racist borough").check()
+    await page.get_by_role("button", name="Save my sessions").click()
+    await expect(page.get_by_text("Your sessions have been changed")).to_be_visible()
+    await assert_accessible(page, "manage page, sessions changed")
+    await page.get_by_role("link", name="Cancel my registration").click()
+    await assert_accessible(page, "cancel confirmation")
+    await page.get_by_role("button", name="Yes, cancel my registration").click()
+    await expect(page.get_by_text("Your registration has been cancelled")).to_be_visible()
+    await expect(page.get_by_text("Cancelled", exact=True)).to_be_visible()
+    await assert_accessible(page, "manage page, cancelled")
+
+
+async def test_the_whole_form_works_without_javascript(make_page):
+    page = await make_page(viewport="mobile", javascript_enabled=False)
+    await open_the_congress(page)
+    name, email = someone()
+    await page.get_by_label("Full name").fill(name)
+    await page.get_by_label("Email address").fill(email)
+    # No consent, a bad postcode: the server answers with the error summary.
+    await page.get_by_label("Postcode (optional)").fill("XYZ")
+    await page.get_by_label("Large print").check()
+    await page.get_by_role("button", name="Register").click()
+    forget_errors_for(make_page, 400)
+    await expect(page).to_have_title(re.compile(r"^Error: "))
+    summary = page.locator(".govuk-error-summary")
+    await expect(summary).to_contain_text("There is a problem")
+    await expect(
+        summary.get_by_role("link", name=re.compile("Select how you are coming"))
+    ).to_be_visible()
+    await expect(summary.get_by_role("link", name=re.compile("Tick the box"))).to_be_visible()
+    await expect(page.get_by_label("Full name")).to_have_value(name)
+    await expect(page.get_by_label("Postcode (optional)")).to_have_value("XYZ")
+    await expect(page.get_by_label("Large print")).to_be_checked()
+    await assert_accessible(page, "registration form with errors, no JavaScript")
+
+    # Without JavaScript the "which organisation" question is simply shown.
+    await page.get_by_label("For a partner organisation").check()
+    await page.get_by_label("Your organisation").select_option(
+        label="Tower Hamlets Council for Voluntary Service"
+    )
+    await page.get_by_label("Postcode (optional)").fill("e14ns")
+    await page.get_by_label("I have read how my information will be used").check()
+    await page.get_by_role("button", name="Register").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("You are registered")
+    await assert_accessible(page, "registration confirmed, no JavaScript")
+
+    # The same email again: one registration, and it says so.
+    await open_the_congress(page)
+    await page.get_by_label("Full name").fill(name)
+    await page.get_by_label("Email address").fill(email.upper())
+    await page.get_by_label("As a resident").check()
+    await page.get_by_label("I have read how my information will be used").check()
+    await page.get_by_role("button", name="Register").click()
+    forget_errors_for(make_page, 409)
+    await expect(
+        page.get_by_text("This email address is already registered for this congress")
+    ).to_be_visible()
+    await assert_accessible(page, "already registered, no JavaScript")
+
+
+async def focus_is_visible(locator) -> bool:
+    return await locator.evaluate(
+        """el => {
+            const s = getComputedStyle(el);
+            const outline = s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0;
+            return el === document.activeElement && (outline || s.boxShadow !== "none");
+        }"""
+    )
+
+
+async def tab_to(page: Page, target, *, limit: int = 80) -> None:
+    """Press Tab until ``target`` has focus, checking every stop on the way shows it."""
+    handle = await target.element_handle()
+    for _ in range(limit):
+        await page.keyboard.press("Tab")
+        focused = page.locator(":focus")
+        assert await focus_is_visible(focused), (
+            f"no visible focus on {await focused.evaluate('e => e.outerHTML.slice(0, 120)')}"
+        )
+        if await handle.evaluate("el => el === document.activeElement"):
+            return
+    raise AssertionError(f"Tab did not reach {target}")
+
+
+async def test_a_resident_registers_with_the_keyboard_alone(make_page):
+    page = await make_page(viewport="mobile")
+    await open_the_congress(page)
+    await page.locator("body").focus()
+    name, email = someone()
+    await tab_to(page, page.get_by_label("Full name"))
+    await page.keyboard.type(name)
+    await tab_to(page, page.get_by_label("Email address"))
+    await page.keyboard.type(email)
+    await tab_to(page, page.get_by_label("As a resident"))
+    await page.keyboard.press("Space")
+    await expect(page.get_by_label("As a resident")).to_be_checked()
+    await tab_to(page, page.get_by_label("Workshop 3: Work, skills and the cost of living"))
+    await page.keyboard.press("Space")
+    await tab_to(page, page.get_by_label("Step-free access (no stairs)"))
+    await page.keyboard.press("Space")
+    await tab_to(page, page.get_by_label("I have read how my information will be used"))
+    await page.keyboard.press("Space")
+    await assert_accessible(page, "registration form filled in with the keyboard")
+    await tab_to(page, page.get_by_role("button", name="Register"))
+    await page.keyboard.press("Enter")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("You are registered")
+    await expect(page.get_by_text("Step-free access (no stairs)")).to_be_visible()
+
+
+async def test_the_registration_page_in_bengali(make_page):
+    page = await make_page(viewport="mobile")
+    url = await open_the_congress(page)
+    await (
+        page.get_by_role("navigation", name="Choose a language")
+        .get_by_role("link", name="বাংলা")
+        .click()
+    )
+    await expect(page).to_have_url(url)
+    await expect(page.locator("html")).to_have_attribute("lang", "bn")
+    await expect(page.get_by_role("heading", name="অনুষ্ঠানসূচি")).to_be_visible()  # Programme
+    await expect(page.get_by_role("button", name="নিবন্ধন করুন")).to_be_visible()  # Register
+    font = await page.locator("main p").first.evaluate("e => getComputedStyle(e).fontFamily")
+    assert font.startswith('"Noto Sans Bengali"'), font
+    await assert_no_sideways_scrolling(page)
+    await assert_accessible(page, "the congress page in Bengali")
+
+    name, email = someone()
+    await page.get_by_label("পুরো নাম").fill(name)
+    await page.get_by_label("ইমেইল ঠিকানা").fill(email)
+    await page.get_by_label("একজন বাসিন্দা হিসেবে").check()
+    await page.get_by_label("বাংলা", exact=True).check()  # Bengali interpreting
+    await page.get_by_label("আমার তথ্য কীভাবে ব্যবহার করা হবে তা আমি পড়েছি").check()
+    await page.get_by_role("button", name="নিবন্ধন করুন").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("আপনার নিবন্ধন সম্পন্ন হয়েছে")
+    await assert_accessible(page, "registration confirmed, in Bengali")
+    # Back to English with the switcher.
+    await page.get_by_role("link", name="English").click()
+    await expect(page.locator("html")).to_have_attribute("lang", "en")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("You are registered")
+
+
+async def test_an_organiser_watches_the_numbers_and_checks_people_in(live_server, make_page):
+    email, password = "organiser@example.org", "tulip harbour copper meadow"
+    create_admin(live_server, email=email, password=password, name="Olu Organiser")
+    resident = await make_page(viewport="mobile")
+    await open_the_congress(resident)
+    name, address = someone()
+    await resident.get_by_label("Full name").fill(name)
+    await resident.get_by_label("Email address").fill(address)
+    await resident.get_by_label("As a resident").check()
+    await resident.get_by_label("Bengali", exact=True).check()
+    await resident.get_by_label("I have read how my information will be used").check()
+    await resident.get_by_role("button", name="Register").click()
+    await expect(resident.get_by_role("heading", level=1)).to_have_text("You are registered")
+
+    page = await make_page()
+    await sign_in_and_turn_on_two_factor(page, email, password)
+    await page.goto("/congress/organise")
+    await assert_accessible(page, "congresses to organise")
+    await page.get_by_role("link", name=re.compile("^Dashboard")).click()
+    await expect(page.locator("#needs-summary")).to_contain_text("need Bengali interpreting")
+    await assert_accessible(page, "the organiser's dashboard")
+    # The counts are polled by htmx: wait for one refresh and check the page again.
+    async with page.expect_response(
+        lambda r: "/congress/organise/" in r.url and r.request.headers.get("hx-request") == "true",
+        timeout=15_000,
+    ):
+        pass
+    await assert_accessible(page, "the organiser's dashboard after a live refresh")
+
+    await page.get_by_role("link", name="Check-in desk").click()
+    await assert_accessible(page, "the check-in desk")
+    await page.get_by_label("Find a person by name or reference").fill(name)
+    await expect(page.locator("#results tbody tr")).to_have_count(1)
+    await assert_accessible(page, "the check-in desk, searched")
+    await page.get_by_role("button", name=re.compile(rf"^Mark arrived\s+for {name}$")).click()
+    await expect(page.locator("#results").get_by_text("Arrived", exact=True)).to_be_visible()
+    await assert_accessible(page, "the check-in desk, marked arrived")
+    await page.get_by_label("Name", exact=True).fill("Walk In Visitor")
+    await page.get_by_role("button", name="Add and mark arrived").click()
+    await expect(page.get_by_text("added as a walk-in and marked arrived")).to_be_visible()
+    await assert_accessible(page, "the check-in desk, walk-in added")
