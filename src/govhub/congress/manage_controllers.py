@@ -24,6 +24,12 @@ from govhub.web.pages import page
 __all__ = ["ManageRegistrationController"]
 
 
+def _private(response):
+    """The page is the link's secret: never indexed (and never stored, see _registration)."""
+    response.headers["x-robots-tag"] = "noindex, nofollow"
+    return response
+
+
 async def _registration(request: Request, token: str) -> Registration:
     request.scope.setdefault("state", {})["no_store"] = True
     registration = await registrations.registration_by_token(token)
@@ -46,22 +52,26 @@ async def _manage_page(
             & (Registration.status == "waiting")
             & (Registration.arrival <= registration.arrival)
         )
-    return page(
-        "congress/manage.html",
-        status_code=status_code,
-        token=token,
-        registration=registration,
-        edition=edition,
-        sessions=sessions,
-        pairs=pairs,
-        counts=await editions.counts(edition, sessions),
-        values={"sessions": chosen if chosen is not None else held},
-        errors=errors or {},
-        needs=[NEED_LABELS[c] for c in registration.access_needs.split(",") if c in NEED_LABELS],
-        notice=notice or request.query_params.get("done", ""),
-        registered=request.query_params.get("registered") == "1",
-        waiting_position=waiting_position,
-        state=editions.registration_open(edition),
+    return _private(
+        page(
+            "congress/manage.html",
+            status_code=status_code,
+            token=token,
+            registration=registration,
+            edition=edition,
+            sessions=sessions,
+            pairs=pairs,
+            counts=await editions.counts(edition, sessions),
+            values={"sessions": chosen if chosen is not None else held},
+            errors=errors or {},
+            needs=[
+                NEED_LABELS[c] for c in registration.access_needs.split(",") if c in NEED_LABELS
+            ],
+            notice=notice or request.query_params.get("done", ""),
+            registered=request.query_params.get("registered") == "1",
+            waiting_position=waiting_position,
+            state=editions.registration_open(edition),
+        )
     )
 
 
@@ -108,11 +118,13 @@ class ManageRegistrationController(Controller):
     async def cancel_form(self, request: Request, token: FromPath[str]) -> HTMXBlockTemplate:
         use_language(request)
         registration = await _registration(request, token)
-        return page(
-            "congress/cancel.html",
-            token=token,
-            registration=registration,
-            edition=await _edition(registration),
+        return _private(
+            page(
+                "congress/cancel.html",
+                token=token,
+                registration=registration,
+                edition=await _edition(registration),
+            )
         )
 
     @post("/cancel")
@@ -141,11 +153,13 @@ class ManageRegistrationController(Controller):
     async def erase_form(self, request: Request, token: FromPath[str]) -> HTMXBlockTemplate:
         use_language(request)
         registration = await _registration(request, token)
-        return page(
-            "congress/erase.html",
-            token=token,
-            registration=registration,
-            edition=await _edition(registration),
+        return _private(
+            page(
+                "congress/erase.html",
+                token=token,
+                registration=registration,
+                edition=await _edition(registration),
+            )
         )
 
     @post("/erase")

@@ -28,6 +28,8 @@ async def test_a_resident_registers_and_gets_a_confirmation_with_an_invite(clien
     assert response.status_code == 303, response.text
     manage = await client.get(response.headers["location"])
     assert "You are registered" in manage.text
+    assert manage.headers["cache-control"] == "no-store"  # the link is the key
+    assert "noindex" in manage.headers["x-robots-tag"]
     registration = await Registration.objects().first()
     assert registration.status == "confirmed"
     assert registration.access_needs == "bsl,lang_bengali"
