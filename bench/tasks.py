@@ -146,7 +146,59 @@ async def feed_member(years: str = "5") -> dict:
     return {"url": f"/calendar/{token}.ics", "meetings": meetings}
 
 
-TASKS = {"urls": urls, "queue-invites": queue_invites, "feed-member": feed_member}
+async def congress_edition(capacity: str = "300") -> dict:
+    """A congress open for registration with ``capacity`` places and one 50-place workshop."""
+    from govhub.congress.tables import CongressSession, Edition
+
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    starts = now + dt.timedelta(days=30)
+    edition = Edition(
+        slug="bench-2099",
+        season="spring",
+        year=2099,
+        title="Bench Congress",
+        theme="Homes and health",
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=5),
+        venue="Town Hall, 160 Whitechapel Road",
+        capacity=int(capacity),
+        registration_opens_at=now - dt.timedelta(days=1),
+        registration_closes_at=starts - dt.timedelta(days=2),
+        uid_salt="bench",
+    )
+    await edition.save()
+    workshop = CongressSession(
+        edition=edition.id,
+        title="Workshop",
+        starts_at=starts + dt.timedelta(hours=1),
+        ends_at=starts + dt.timedelta(hours=2),
+        room="Room 1",
+        capacity=50,
+        position=0,
+    )
+    await workshop.save()
+    return {"slug": edition.slug, "id": edition.id, "session": workshop.id}
+
+
+async def congress_outcome(edition_id: str) -> dict:
+    from govhub.congress.tables import Registration
+
+    rows = await Registration.select(Registration.status).where(
+        Registration.edition == int(edition_id)
+    )
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row["status"]] = counts.get(row["status"], 0) + 1
+    return counts
+
+
+TASKS = {
+    "urls": urls,
+    "queue-invites": queue_invites,
+    "feed-member": feed_member,
+    "congress-edition": congress_edition,
+    "congress-outcome": congress_outcome,
+}
 
 
 async def main(name: str, *args: str) -> None:
