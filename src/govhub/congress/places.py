@@ -18,10 +18,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import sqlite3
+import time
 from collections.abc import AsyncIterator, Iterable
 from typing import Literal
 
-from piccolo.engine.sqlite import TransactionType
+from piccolo.engine.sqlite import SQLiteTransaction, TransactionType
 
 from govhub import db
 from govhub.congress.tables import (
@@ -74,10 +76,13 @@ async def holding_places(edition_id: int, session_ids: Iterable[int] = ()) -> As
 async def _locked_transaction(edition_id: int, session_ids: list[int]) -> AsyncIterator[None]:
     engine = Edition._meta.db
     if db.is_sqlite(engine):
-        async with engine.transaction(
-            transaction_type=TransactionType.immediate, allow_nested=False
-        ):
+        transaction = await _begin_immediate(engine)
+        try:
             yield
+        except BaseException as error:
+            await transaction.__aexit__(type(error), error, error.__traceback__)
+            raise
+        await transaction.__aexit__(None, None, None)
         return
     async with engine.transaction(allow_nested=False):
         await Edition.raw("SELECT id FROM congress_edition WHERE id = {} FOR UPDATE", edition_id)
@@ -87,6 +92,28 @@ async def _locked_transaction(edition_id: int, session_ids: list[int]) -> AsyncI
                 session_ids,
             )
         yield
+
+
+SQLITE_WAIT = 300.0
+"""Seconds a request keeps asking SQLite for the write lock (each ask waits up to the busy
+timeout) before it gives up: a queue of hundreds from several processes can take that long."""
+
+
+async def _begin_immediate(engine) -> SQLiteTransaction:
+    """``BEGIN IMMEDIATE``, asked again while others hold the write lock past the busy timeout.
+    Nothing has been read or written yet, so asking again is safe."""
+    deadline = time.monotonic() + SQLITE_WAIT
+    while True:
+        transaction = engine.transaction(
+            transaction_type=TransactionType.immediate, allow_nested=False
+        )
+        try:
+            return await transaction.__aenter__()
+        except sqlite3.OperationalError as error:
+            if connection := getattr(transaction, "connection", None):
+                await connection.close()
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
 
 
 async def next_arrival(edition_id: int) -> int:
