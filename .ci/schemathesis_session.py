@@ -1,13 +1,17 @@
 """For .ci/schemathesis: an admin with two-factor (the widest access), signed in to the server at
 URL through the real forms. Prints the two headers every fuzzed request carries:
-``Cookie: ...`` and ``X-CSRF-Token: ...``.
+``Cookie: ...`` and ``X-CSRF-Token: ...``, and writes CONFIG, a schemathesis.toml whose
+dictionaries hold real meeting ids, body slugs and this admin's feed address, which the fuzzer
+uses half of the time so that it reaches past "not found".
 
-Run with the server's environment (its GOVHUB_DATABASE_URL): ``schemathesis_session.py URL``.
+Run with the server's environment (its GOVHUB_DATABASE_URL):
+``schemathesis_session.py URL CONFIG``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import sys
 
@@ -16,6 +20,42 @@ import pyotp
 
 EMAIL = "fuzz.admin@example.org"
 PASSWORD = "correct horse battery staple fuzz"  # noqa: S105 (a throwaway test account)
+
+
+async def real_values(email: str) -> dict[str, list]:
+    from piccolo.engine import engine_finder
+
+    from govhub import db
+    from govhub.accounts.tables import User
+    from govhub.calendar.personal import feed_token_for
+    from govhub.governance.tables import Body
+    from govhub.meetings.tables import Meeting
+
+    engine = engine_finder()
+    await db.open_engine(engine)
+    try:
+        user = await User.objects().where(User.email == email).first()
+        return {
+            "meetings": [m["id"] for m in await Meeting.select(Meeting.id).limit(20)],
+            "bodies": [b["slug"] for b in await Body.select(Body.slug)],
+            "feeds": [f"{await feed_token_for(user.id)}.ics"],
+        }
+    finally:
+        await db.close_engine(engine)
+
+
+def write_config(path: str, values: dict[str, list]) -> None:
+    lines = []
+    for name, entries in values.items():
+        lines += [f"[dictionaries.{name}]", f"values = {json.dumps(entries)}", ""]
+    lines += [
+        "[parameters]",
+        '"path.meeting_id" = { dictionary = "meetings", probability = 0.5 }',
+        '"path.slug" = { dictionary = "bodies", probability = 0.5 }',
+        '"path.feed" = { dictionary = "feeds", probability = 0.5 }',
+    ]
+    with open(path, "w") as config:
+        config.write("\n".join(lines) + "\n")
 
 
 async def make_admin() -> str:
@@ -79,5 +119,6 @@ def sign_in(base: str, secret: str) -> tuple[str, str]:
 if __name__ == "__main__":
     secret = asyncio.run(make_admin())
     cookie, token = sign_in(sys.argv[1], secret)
+    write_config(sys.argv[2], asyncio.run(real_values(EMAIL)))
     print(f"Cookie: {cookie}")
     print(f"X-CSRF-Token: {token}")

@@ -37,6 +37,7 @@ from govhub.settings import PROJECT_ROOT, Settings, get_settings
 from govhub.web.errors import exception_handlers
 from govhub.web.guards import provide_principal
 from govhub.web.health import healthz
+from govhub.web.ids import reject_impossible_ids
 from govhub.web.page_cache import PageCache, PageCacheMiddleware
 from govhub.web.robots import robots_txt
 from govhub.web.security import AllowedHosts, SecurityMiddleware, add_security_headers
@@ -122,6 +123,7 @@ def create_app(
             DefineMiddleware(PageCacheMiddleware, settings=settings, cache=page_cache),
         ],
         before_send=[add_security_headers],
+        before_request=reject_impossible_ids,
         dependencies={"principal": Provide(provide_principal)},
         template_config=make_template_config(settings),
         exception_handlers=exception_handlers,

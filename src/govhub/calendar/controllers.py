@@ -8,11 +8,14 @@ that already has the current version gets 304 with no body.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from email.utils import format_datetime, parsedate_to_datetime
+from typing import Annotated
 
-from litestar import Controller, Request, get
+from litestar import Controller, get
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath
+from litestar.openapi import ResponseSpec
+from litestar.params import FromPath, HeaderParameter
 from litestar.response import Response
 
 from govhub.calendar.feeds import CalendarFile, body_calendar, meeting_invite
@@ -43,17 +46,34 @@ def _not_modified_since(header: str, last_modified: dt.datetime | None) -> bool:
     return last_modified.replace(microsecond=0) <= since
 
 
-def _is_unchanged(request: Request, etag: str, last_modified: dt.datetime | None) -> bool:
-    """RFC 9110: If-None-Match decides when it is sent; If-Modified-Since only without it."""
-    if (match := request.headers.get("if-none-match")) is not None:
-        return _etag_matches(match, etag)
-    if (since := request.headers.get("if-modified-since")) is not None:
-        return _not_modified_since(since, last_modified)
-    return False
+@dataclass(frozen=True)
+class Revalidation:
+    """What a calendar app sends to ask "has it changed?" (declared, so the API document and
+    its fuzzing know about them)."""
+
+    if_none_match: str | None = None
+    if_modified_since: str | None = None
+
+    def unchanged(self, etag: str, last_modified: dt.datetime | None) -> bool:
+        """RFC 9110: If-None-Match decides when it is sent; If-Modified-Since only without it."""
+        if self.if_none_match is not None:
+            return _etag_matches(self.if_none_match, etag)
+        if self.if_modified_since is not None:
+            return _not_modified_since(self.if_modified_since, last_modified)
+        return False
+
+
+IfNoneMatch = Annotated[
+    str | None, HeaderParameter(name="If-None-Match", description="An ETag this app already has")
+]
+IfModifiedSince = Annotated[
+    str | None,
+    HeaderParameter(name="If-Modified-Since", description="The Last-Modified this app already has"),
+]
 
 
 def calendar_response(
-    request: Request, calendar: CalendarFile, *, disposition: str
+    calendar: CalendarFile, revalidation: Revalidation, *, disposition: str
 ) -> Response[bytes]:
     etag = calendar.etag()
     headers = {
@@ -65,37 +85,68 @@ def calendar_response(
         headers["last-modified"] = format_datetime(
             calendar.last_modified.astimezone(dt.UTC), usegmt=True
         )
-    if _is_unchanged(request, etag, calendar.last_modified):
+    if revalidation.unchanged(etag, calendar.last_modified):
         del headers["content-disposition"]
         return Response(content=b"", status_code=304, headers=headers)
     return Response(content=calendar.to_ical(), media_type=MEDIA_TYPE, headers=headers)
 
 
-class CalendarController(Controller):
-    include_in_schema = False
+# Calendar apps and scripts fetch these, so they are in the OpenAPI document (and fuzzed).
+_FEED_RESPONSES = {
+    304: ResponseSpec(
+        data_container=None,
+        description="Unchanged since the ETag (If-None-Match) or date (If-Modified-Since) sent",
+    ),
+    404: ResponseSpec(
+        data_container=None, description="No such calendar, or not one this visitor may see"
+    ),
+}
+_FEED = {"include_in_schema": True, "media_type": MEDIA_TYPE, "responses": _FEED_RESPONSES}
 
-    @get("/meetings/{meeting_id:int}/invite.ics")
+
+class CalendarController(Controller):
+    tags = ["Calendars"]
+
+    @get(
+        "/meetings/{meeting_id:int}/invite.ics", summary="One meeting as an iCalendar file", **_FEED
+    )
     async def invite(
-        self, request: Request, principal: Me, meeting_id: FromPath[int]
+        self,
+        principal: Me,
+        meeting_id: FromPath[int],
+        if_none_match: IfNoneMatch = None,
+        if_modified_since: IfModifiedSince = None,
     ) -> Response[bytes]:
         calendar = await meeting_invite(meeting_id, principal)
-        return calendar_response(request, calendar, disposition="attachment")
+        revalidation = Revalidation(if_none_match, if_modified_since)
+        return calendar_response(calendar, revalidation, disposition="attachment")
 
-    @get("/bodies/{slug:str}/calendar.ics")
+    @get("/bodies/{slug:str}/calendar.ics", summary="A body's public meetings as a feed", **_FEED)
     async def body_feed(
-        self, request: Request, principal: Me, slug: FromPath[str]
+        self,
+        principal: Me,
+        slug: FromPath[str],
+        if_none_match: IfNoneMatch = None,
+        if_modified_since: IfModifiedSince = None,
     ) -> Response[bytes]:
         calendar = await body_calendar(slug, principal)
-        return calendar_response(request, calendar, disposition="inline")
+        revalidation = Revalidation(if_none_match, if_modified_since)
+        return calendar_response(calendar, revalidation, disposition="inline")
 
-    @get("/calendar/{feed:str}")
-    async def personal_feed(self, request: Request, feed: FromPath[str]) -> Response[bytes]:
+    @get("/calendar/{feed:str}", summary="A person's own feed at its secret address", **_FEED)
+    async def personal_feed(
+        self,
+        feed: FromPath[str],
+        if_none_match: IfNoneMatch = None,
+        if_modified_since: IfModifiedSince = None,
+    ) -> Response[bytes]:
         """``/calendar/<token>.ics``: no sign-in (calendar apps have none), the token is the key."""
         token = feed.removesuffix(".ics")
         if token == feed or not 20 <= len(token) <= 100:
             raise NotFoundException()
         calendar = await personal_calendar(token)
-        response = calendar_response(request, calendar, disposition="inline")
+        revalidation = Revalidation(if_none_match, if_modified_since)
+        response = calendar_response(calendar, revalidation, disposition="inline")
         # The address is a secret: keep it out of other sites' logs.
         response.headers["referrer-policy"] = "no-referrer"
         return response
