@@ -7,6 +7,7 @@ when it starts, a command fakeredis does not implement.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from typing import Any
 
@@ -99,7 +100,10 @@ def start_worker(pool: ArqRedis) -> tuple[Worker, asyncio.Task[None]]:
 
     worker = Worker(
         functions=WorkerSettings.functions,
-        cron_jobs=WorkerSettings.cron_jobs,
+        # Copies: arq keeps each cron job's next run on the object, so a second worker in the
+        # same process (an app restarted in-process, as the tests do) would skip its
+        # start-up runs, among them the sweeps that rebuild lost work.
+        cron_jobs=[dataclasses.replace(job, next_run=None) for job in WorkerSettings.cron_jobs],
         redis_pool=pool,
         handle_signals=False,
         poll_delay=0.1,

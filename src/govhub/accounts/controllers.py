@@ -45,6 +45,21 @@ def _page(template: str, status_code: int = 200, **context) -> Template:
     return Template(template_name=f"accounts/{template}", context=context, status_code=status_code)
 
 
+async def _account_page(
+    user: User, principal, *, status_code: int = 200, errors=None, done=None
+) -> Template:
+    feed_url = get_settings().base_url + feed_path(await feed_token_for(user.id))
+    return _page(
+        "account.html",
+        status_code,
+        user=user,
+        me=principal,
+        errors=errors or {},
+        done=done,
+        feed_url=feed_url,
+    )
+
+
 async def _too_many(request: Request, limit: ratelimit.Limit, *subjects: str) -> int | None:
     """Count an attempt against each subject; minutes to wait if any is over its limit."""
     waits = [v.minutes for v in [await ratelimit.hit(limit, s) for s in subjects] if not v.allowed]
@@ -158,14 +173,7 @@ class AccountController(Controller):
         self, request: Request, principal: Me, done: FromQuery[str | None] = None
     ) -> Template:
         user = request.scope["state"]["session"].user
-        return _page(
-            "account.html",
-            user=user,
-            me=principal,
-            errors={},
-            done=DONE_MESSAGES.get(done or ""),
-            feed_url=get_settings().base_url + feed_path(await feed_token_for(user.id)),
-        )
+        return await _account_page(user, principal, done=DONE_MESSAGES.get(done or ""))
 
     @post("/account/calendar-feed", guards=[requires_sign_in])
     async def renew_feed(self, request: Request, principal: Me) -> Redirect:
@@ -188,13 +196,8 @@ class AccountController(Controller):
                 keep_token=session.token,
             )
         except services.AccountError as error:
-            return _page(
-                "account.html",
-                400,
-                user=session.user,
-                me=principal,
-                done=None,
-                errors={error.field: error.message},
+            return await _account_page(
+                session.user, principal, status_code=400, errors={error.field: error.message}
             )
         return Redirect("/account?done=password-changed", status_code=303)
 

@@ -79,31 +79,20 @@ def _temporary(exc: Exception) -> bool:
 async def send_outbox_message(ctx: dict, message_id: int) -> str:
     """arq job: send one outbox row. Running it again for a sent row does nothing."""
     settings = get_settings()
-    before = (
-        await OutboxMessage.select(OutboxMessage.state)
-        .where(OutboxMessage.id == message_id)
-        .first()
-    )
+    # Only a queued row is claimed: two jobs for one row (a retry and the sweep's) send once.
     claimed = (
         await OutboxMessage.update(
             {
                 OutboxMessage.state: MailState.sending,
                 OutboxMessage.attempts: OutboxMessage.attempts + 1,
+                OutboxMessage.claimed_at: dt.datetime.now(dt.UTC),
             }
         )
-        .where(
-            (OutboxMessage.id == message_id)
-            & OutboxMessage.state.is_in([MailState.queued, MailState.sending])
-        )
+        .where((OutboxMessage.id == message_id) & (OutboxMessage.state == MailState.queued))
         .returning(OutboxMessage.id)
     )
     if not claimed:
         return "nothing to do"
-    if before and before["state"] == MailState.sending:
-        # An earlier attempt was cut off after it began: it may have reached the server.
-        await OutboxMessage.update(
-            {OutboxMessage.possible_duplicates: OutboxMessage.possible_duplicates + 1}
-        ).where(OutboxMessage.id == message_id)
     row = await OutboxMessage.objects().where(OutboxMessage.id == message_id).first()
     if not settings.smtp_url:
         await OutboxMessage.update({OutboxMessage.state: MailState.kept}).where(
@@ -114,14 +103,16 @@ async def send_outbox_message(ctx: dict, message_id: int) -> str:
         await _deliver(build_message(row, settings.mail_from), settings.smtp_url)
     except Exception as exc:
         retry = _temporary(exc) and row.attempts < MAX_ATTEMPTS
+        backoff = dt.timedelta(seconds=5 * 2**row.attempts)
         await OutboxMessage.update(
             {
                 OutboxMessage.state: MailState.queued if retry else MailState.failed,
                 OutboxMessage.last_error: f"{type(exc).__name__}: {exc}"[:2000],
+                OutboxMessage.due_at: dt.datetime.now(dt.UTC) + backoff,
             }
         ).where(OutboxMessage.id == message_id)
         if retry:
-            raise Retry(defer=dt.timedelta(seconds=5 * 2**row.attempts)) from exc
+            raise Retry(defer=backoff) from exc
         logger.warning("mail %s failed for good: %s", message_id, exc)
         return "failed"
     await OutboxMessage.update(

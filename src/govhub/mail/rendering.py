@@ -69,8 +69,11 @@ def render_email(template: str, context: dict, locale: str = DEFAULT_LOCALE) -> 
     first, _, body = rendered.partition("\n")
     if not first.startswith("Subject: "):
         raise ValueError(f"emails/{template}.txt must start with a Subject: line")
-    # A subject is one line: user text must never add a header.
-    subject = " ".join(first.removeprefix("Subject: ").split())
+    # A subject is one line: user text must never add a header. Nor may it look like an RFC 2047
+    # encoded word: Python's email package (3.11.7 here) decodes one when it folds a long
+    # header and writes what it decoded, CR LF included, into the message (found by the
+    # property test in tests/unit/test_mail_headers.py).
+    subject = " ".join(first.removeprefix("Subject: ").split()).replace("=?", "= ?")
     text = body.lstrip("\n")
     try:
         html = _render(True, f"{template}.html", context, locale)

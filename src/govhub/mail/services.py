@@ -14,16 +14,15 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
 
-from arq.constants import result_key_prefix
-
 from govhub import clock
 from govhub.i18n import DEFAULT_LOCALE
 from govhub.mail.rendering import render_email
 from govhub.mail.tables import MailState, OutboxMessage
-from govhub.queue import enqueue, get_queue
+from govhub.queue import enqueue
 from govhub.settings import get_settings
 
 __all__ = [
+    "SEND_LEASE",
     "STRANDED_AFTER",
     "CalendarPart",
     "dispatch",
@@ -34,8 +33,10 @@ __all__ = [
 ]
 
 STRANDED_AFTER = dt.timedelta(minutes=2)
-"""A queued or sending row this old may have lost its job; the sweep queues it again (a job
-still in Redis under the same id makes that a no-op)."""
+"""How long past its due time a queued row waits before the sweep gives it a new job."""
+
+SEND_LEASE = dt.timedelta(minutes=2)
+"""How long a send may take (the SMTP timeout is 30 s) before it is taken to have been cut off."""
 
 
 @dataclass(frozen=True)
@@ -83,9 +84,13 @@ async def queue_mail(
 
 
 async def dispatch(message: OutboxMessage) -> None:
-    """Queue the send job. The job id is the message's own Message-ID, unique for ever, so a
-    second dispatch of the same row is a no-op while a reused row id can never collide."""
-    await enqueue("send_outbox_message", message.id, _job_id=f"mail:{message.message_id}")
+    """Queue the send job, after the row's transaction has committed.
+
+    The job id is the row's Message-ID (unique for ever) and its count of jobs: a second
+    dispatch of the same row is a no-op, and the sweep's new job for an overdue row is not.
+    """
+    job_id = f"mail:{message.message_id}:{message.dispatches}"
+    await enqueue("send_outbox_message", message.id, _job_id=job_id)
 
 
 async def dispatch_all(messages: Iterable[OutboxMessage]) -> None:
@@ -93,35 +98,61 @@ async def dispatch_all(messages: Iterable[OutboxMessage]) -> None:
         await dispatch(message)
 
 
-async def requeue_stranded_mail(ctx: dict | None = None) -> int:
-    """arq cron job: queue again every unsent row old enough to have lost its job."""
-    cutoff = clock.now() - STRANDED_AFTER
-    rows = await OutboxMessage.objects().where(
-        OutboxMessage.state.is_in([MailState.queued, MailState.sending])
-        & (OutboxMessage.created_at < cutoff)
+async def _redispatch(where) -> list[OutboxMessage]:
+    return (
+        await OutboxMessage.update(
+            {
+                OutboxMessage.state: MailState.queued,
+                OutboxMessage.dispatches: OutboxMessage.dispatches + 1,
+                OutboxMessage.due_at: clock.now(),
+            }
+        )
+        .where(where)
+        .returning(OutboxMessage.id, OutboxMessage.message_id, OutboxMessage.dispatches)
     )
+
+
+async def requeue_stranded_mail(ctx: dict | None = None) -> int:
+    """arq cron job: give every unsent row whose job is overdue a new job.
+
+    A send that began more than :data:`SEND_LEASE` ago and never finished (its worker was
+    killed) is begun again and counted as a possible duplicate; a queued row whose job should
+    have run :data:`STRANDED_AFTER` ago (Redis flushed or restarted, a worker killed before it
+    started) gets a new job. Jobs that turn out to be spare find nothing to claim.
+    """
+    now = clock.now()
+    cut_off = (OutboxMessage.state == MailState.sending) & (
+        OutboxMessage.claimed_at < now - SEND_LEASE
+    )
+    overdue = (OutboxMessage.state == MailState.queued) & (
+        OutboxMessage.due_at < now - STRANDED_AFTER
+    )
+    await OutboxMessage.update(
+        {OutboxMessage.possible_duplicates: OutboxMessage.possible_duplicates + 1}
+    ).where(cut_off)
+    rows = await _redispatch(cut_off | overdue)
     for row in rows:
-        await dispatch(row)
+        await dispatch(OutboxMessage(**row))
     return len(rows)
 
 
 async def resend(message_id: int) -> OutboxMessage | None:
     """Put a failed message back in the queue (an admin asked); None if it had not failed."""
-    claimed = (
+    rows = (
         await OutboxMessage.update(
             {
                 OutboxMessage.state: MailState.queued,
                 OutboxMessage.attempts: 0,
                 OutboxMessage.last_error: "",
+                OutboxMessage.dispatches: OutboxMessage.dispatches + 1,
+                OutboxMessage.due_at: clock.now(),
             }
         )
         .where((OutboxMessage.id == message_id) & (OutboxMessage.state == MailState.failed))
         .returning(OutboxMessage.id)
     )
-    if not claimed:
+    if not rows:
         return None
     message = await OutboxMessage.objects().where(OutboxMessage.id == message_id).first()
-    # arq keeps the finished job's result under its id for a while and would refuse the same id.
-    await get_queue().delete(result_key_prefix + f"mail:{message.message_id}")
     await dispatch(message)
     return message

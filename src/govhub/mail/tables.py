@@ -31,8 +31,13 @@ class OutboxMessage(Table):
     kind = Varchar(length=60, default="")  # "password_reset", "meeting.invite", ...
     state = Varchar(length=10, choices=MailState, default=MailState.queued, index=True)
     attempts = Integer(default=0)
-    # Times a send began while an earlier attempt was still marked as sending (a worker killed
-    # mid-send, Redis lost): each may have delivered the message twice.
+    claimed_at = Timestamptz(null=True, default=None)  # when the current send began
+    # When its job should run (now, or after a retry's backoff), and how many jobs it has had:
+    # the sweep gives a row whose job is overdue a new job (see mail.services).
+    due_at = Timestamptz(default=TimestamptzNow())
+    dispatches = Integer(default=0)
+    # Sends that were cut off (a worker killed mid-send, Redis lost) and begun again: each
+    # may have reached the recipient twice.
     possible_duplicates = Integer(default=0)
     last_error = Text(default="")
     created_at = Timestamptz(default=TimestamptzNow())
