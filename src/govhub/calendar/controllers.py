@@ -18,8 +18,9 @@ from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, HeaderParameter
 from litestar.response import Response
 
+from govhub.calendar.feed_cache import BuiltFeed, built_feed
 from govhub.calendar.feeds import CalendarFile, body_calendar, meeting_invite
-from govhub.calendar.personal import personal_calendar
+from govhub.calendar.personal import calendar_for, feed_owner
 from govhub.meetings.papers import PRIVATE
 from govhub.web.guards import Me
 
@@ -73,9 +74,11 @@ IfModifiedSince = Annotated[
 
 
 def calendar_response(
-    calendar: CalendarFile, revalidation: Revalidation, *, disposition: str
+    feed: BuiltFeed | CalendarFile, revalidation: Revalidation, *, disposition: str
 ) -> Response[bytes]:
-    etag = calendar.etag()
+    if isinstance(feed, CalendarFile):
+        feed = BuiltFeed(calendar=feed, etag=feed.etag())
+    calendar, etag = feed.calendar, feed.etag
     headers = {
         "etag": etag,
         "cache-control": "no-cache" if calendar.public else PRIVATE,
@@ -88,7 +91,7 @@ def calendar_response(
     if revalidation.unchanged(etag, calendar.last_modified):
         del headers["content-disposition"]
         return Response(content=b"", status_code=304, headers=headers)
-    return Response(content=calendar.to_ical(), media_type=MEDIA_TYPE, headers=headers)
+    return Response(content=feed.to_ical(), media_type=MEDIA_TYPE, headers=headers)
 
 
 # Calendar apps and scripts fetch these, so they are in the OpenAPI document (and fuzzed).
@@ -144,9 +147,12 @@ class CalendarController(Controller):
         token = feed.removesuffix(".ics")
         if token == feed or not 20 <= len(token) <= 100:
             raise NotFoundException()
-        calendar = await personal_calendar(token)
+        user = await feed_owner(token)
+        # Everything the feed shows follows from these (the email finds congress places).
+        key = ("personal", user.id, user.person, user.email)
+        feed = await built_feed(key, lambda: calendar_for(user))
         revalidation = Revalidation(if_none_match, if_modified_since)
-        response = calendar_response(calendar, revalidation, disposition="inline")
+        response = calendar_response(feed, revalidation, disposition="inline")
         # The address is a secret: keep it out of other sites' logs.
         response.headers["referrer-policy"] = "no-referrer"
         return response

@@ -26,7 +26,14 @@ from govhub.governance.tables import Membership
 from govhub.meetings.tables import Meeting
 from govhub.settings import get_settings
 
-__all__ = ["feed_path", "feed_token_for", "personal_calendar", "regenerate_feed_token"]
+__all__ = [
+    "calendar_for",
+    "feed_owner",
+    "feed_path",
+    "feed_token_for",
+    "personal_calendar",
+    "regenerate_feed_token",
+]
 
 
 def _token(user_id: int, nonce: str) -> str:
@@ -72,15 +79,26 @@ async def _registration_events(email: str) -> list[MeetingEvent]:
     return await registration_events(email)
 
 
-async def personal_calendar(token: str) -> CalendarFile:
-    """The feed behind ``token``: 404 for a token that is unknown, replaced, or whose account
-    is switched off."""
+async def feed_owner(token: str) -> User:
+    """Whose feed ``token`` opens: 404 for a token that is unknown, replaced, or whose account
+    is switched off. Asked on every request, cached feed or not."""
     row = await FeedToken.objects().where(FeedToken.token_hash == hash_token(token)).first()
     if row is None:
         raise NotFoundException()
     user = await User.objects().where((User.id == row.user) & User.is_active.eq(True)).first()
     if user is None:
         raise NotFoundException()
+    return user
+
+
+async def personal_calendar(token: str) -> CalendarFile:
+    """The feed behind ``token`` (see :func:`feed_owner` for who gets 404)."""
+    return await calendar_for(await feed_owner(token))
+
+
+async def calendar_for(user: User) -> CalendarFile:
+    """``user``'s feed: from their memberships, their bodies' meetings and their congress
+    registrations (by email), all tracked by the data version, so it may be cached under it."""
     memberships = await Membership.objects().where(Membership.person == user.person)
     since = clock.now() - FEED_HISTORY
     zone = get_settings().zone
