@@ -143,6 +143,14 @@ async def save_body(
             errors["reports_to"] = "Choose a body from the list"
         elif body and await _reports_into(parent_id, body.id):
             errors["reports_to"] = "That body already reports into this one"
+    reminder_days = _reminder_days(values.get("reminder_days", "7,1"), errors)
+    notice = values.get("agenda_notice_days", "5").strip() or "0"
+    if not notice.isdigit() or int(notice) > 60:
+        errors["agenda_notice_days"] = "Enter a number of days from 0 to 60, like 5"
+    reminder_days = _reminder_days(values.get("reminder_days", "7,1"), errors)
+    notice = values.get("agenda_notice_days", "5").strip() or "0"
+    if not notice.isdigit() or int(notice) > 60:
+        errors["agenda_notice_days"] = "Enter a number of days from 0 to 60, like 5"
     if name and not slug:
         errors["name"] = "The name must contain letters or numbers"
     elif slug and await _slug_taken(Body, slug, body.id if body else None):
@@ -158,7 +166,14 @@ async def save_body(
         body.purpose = values.get("purpose", "").strip()[:5000]
         body.reports_to = parent_id
         body.is_public = values.get("is_public") == "yes"
+        changed_reminders = (body.reminder_days, body.agenda_notice_days) != (
+            reminder_days,
+            int(notice),
+        )
+        body.reminder_days, body.agenda_notice_days = reminder_days, int(notice)
         await body.save()
+        if before is not None and changed_reminders:
+            await invites.replan_body(body.id)
         await BodyCallToAction.delete().where(BodyCallToAction.body == body.id)
         for action_id in sorted(set(action_ids)):
             await BodyCallToAction.insert(BodyCallToAction(body=body.id, call_to_action=action_id))
@@ -175,6 +190,17 @@ async def save_body(
             after=after,
         )
     return body
+
+
+def _reminder_days(value: str, errors: dict[str, str]) -> str:
+    """``"7, 1"`` -> ``"7,1"``: whole days before a meeting, at most 60, at most four."""
+    parts = [p.strip() for p in value.replace(" ", ",").split(",") if p.strip()]
+    if not all(p.isdigit() and 1 <= int(p) <= 60 for p in parts) or len(parts) > 4:
+        errors["reminder_days"] = (
+            "Enter up to four numbers of days from 1 to 60, separated by commas, like 7, 1"
+        )
+        return ""
+    return ",".join(str(d) for d in sorted({int(p) for p in parts}, reverse=True))
 
 
 async def _action_ids(body_id: int) -> list[int]:

@@ -34,7 +34,16 @@ __all__ = ["AdminController", "MembershipController"]
 
 ORG_FIELDS = ("name", "short_name", "sector", "website")
 PERSON_FIELDS = ("name", "email", "phone")
-BODY_FIELDS = ("name", "short_name", "kind", "reports_to", "purpose", "is_public")
+BODY_FIELDS = (
+    "name",
+    "short_name",
+    "kind",
+    "reports_to",
+    "purpose",
+    "is_public",
+    "reminder_days",
+    "agenda_notice_days",
+)
 
 
 def _choices(enum) -> list[tuple[str, str]]:
@@ -223,7 +232,8 @@ class AdminController(Controller):
 
     @get("/bodies/new")
     async def new_body(self) -> HTMXBlockTemplate:
-        return await self._body_form(None, {"is_public": "yes"}, [], {})
+        defaults = {"is_public": "yes", "reminder_days": "7,1", "agenda_notice_days": "5"}
+        return await self._body_form(None, defaults, [], {})
 
     @get("/bodies/{body_id:int}")
     async def edit_body(self, body_id: FromPath[int]) -> HTMXBlockTemplate:

@@ -221,3 +221,26 @@ async def _pause() -> None:
     import asyncio
 
     await asyncio.sleep(0.05)
+
+
+async def test_a_boards_reminder_days_are_checked_and_replan_its_meetings(app, board, secretary):
+    from govhub.governance.admin import save_body
+    from govhub.web.validation import FormError
+
+    [meeting] = await schedule(secretary, board, plan(AFTER_CLOCKS_GO_FORWARD))
+    values = {"name": board.name, "kind": "thematic_board", "is_public": "yes"}
+    with pytest.raises(FormError) as refused:
+        await save_body(secretary, {**values, "reminder_days": "7, soon"}, [], board)
+    assert "reminder_days" in refused.value.errors
+    with pytest.raises(FormError) as refused:
+        await save_body(secretary, {**values, "agenda_notice_days": "-1"}, [], board)
+    assert "agenda_notice_days" in refused.value.errors
+
+    await save_body(
+        secretary, {**values, "reminder_days": "2, 14", "agenda_notice_days": "10"}, [], board
+    )
+    assert [label for _, _, label in await pending()] == ["in 14 days", "in 2 days"]
+    assert [label for _, _, label in await pending("agenda_deadline")] == [
+        "agenda due 20 March 2027"
+    ]
+    assert meeting.id
