@@ -28,6 +28,7 @@ from govhub.congress.organiser_controllers import OrganiseCongressController
 from govhub.governance.admin_controllers import AdminController, MembershipController
 from govhub.governance.controllers import GovernanceController
 from govhub.governance.dashboard import dashboard
+from govhub.mail import smtp
 from govhub.mail.controllers import OutboxController
 from govhub.meetings.controllers import ManageMeetingsController, MeetingsController
 from govhub.meetings.papers_controllers import PapersController
@@ -85,6 +86,7 @@ def create_app(
         finally:
             if worker is not None and task is not None:
                 await queue.stop_worker(worker, task)
+            await smtp.close_all()  # the embedded worker's kept SMTP connections
             queue.set_queue(None)
             await pool.aclose()
             await db.close_engine(engine)

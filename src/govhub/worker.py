@@ -17,6 +17,7 @@ from govhub.calendar.invites import send_due_invites
 from govhub.calendar.reminders import send_due_reminders
 from govhub.congress import reminders as _congress_reminders  # noqa: F401 (registers its writer)
 from govhub.congress.privacy import erase_expired_registrations
+from govhub.mail import smtp
 from govhub.mail.jobs import MAX_ATTEMPTS, send_outbox_message
 from govhub.mail.services import requeue_stranded_mail
 from govhub.system import heartbeat
@@ -34,6 +35,7 @@ async def _startup(ctx: dict) -> None:
 
 
 async def _shutdown(ctx: dict) -> None:
+    await smtp.close_all()
     if engine := ctx.get("engine"):
         await db.close_engine(engine)
 

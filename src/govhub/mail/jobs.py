@@ -6,11 +6,11 @@ import datetime as dt
 import logging
 from email.message import EmailMessage
 from email.utils import format_datetime
-from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
 from arq.worker import Retry
 
+from govhub.mail import smtp
 from govhub.mail.tables import MailState, OutboxMessage
 from govhub.settings import get_settings
 
@@ -49,17 +49,7 @@ def build_message(row: OutboxMessage, sender: str) -> EmailMessage:
 
 
 async def _deliver(message: EmailMessage, smtp_url: str) -> None:
-    url = urlsplit(smtp_url)
-    await aiosmtplib.send(
-        message,
-        hostname=url.hostname or "localhost",
-        port=url.port or (465 if url.scheme == "smtps" else 25),
-        username=unquote(url.username) if url.username else None,
-        password=unquote(url.password) if url.password else None,
-        use_tls=url.scheme == "smtps",
-        start_tls=None if url.scheme == "smtps" else (True if url.port == 587 else None),
-        timeout=30,
-    )
+    await smtp.send(message, smtp_url)  # over a connection kept open between messages
 
 
 def _temporary(exc: Exception) -> bool:
