@@ -5,34 +5,14 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import icalendar
-import pytest
 
 from govhub import clock
-from govhub.accounts.principal import Principal
 from govhub.meetings.services import Schedule, cancel_meeting, reschedule_meeting
 from govhub.meetings.tables import Meeting
 
 LONDON = ZoneInfo("Europe/London")
 TUESDAY_EVENING = dt.datetime(2027, 1, 5, 18, 0, tzinfo=LONDON)
 SUMMER_EVENING = dt.datetime(2027, 7, 6, 18, 0, tzinfo=LONDON)
-
-
-@pytest.fixture
-async def board(make_body):
-    return await make_body(name="Community Safety Partnership", slug="csp", short_name="CSP")
-
-
-@pytest.fixture
-async def secretary(board, make_person, make_membership):
-    person = await make_person(name="Siobhan Brennan", email="siobhan@example.org")
-    await make_membership(person=person, body=board, role="secretary")
-    return Principal(
-        user_id=None,
-        person_id=person.id,
-        name=person.name,
-        member_of=frozenset({board.id}),
-        secretary_of=frozenset({board.id}),
-    )
 
 
 def events_in(response) -> list[icalendar.Event]:

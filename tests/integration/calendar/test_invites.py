@@ -10,7 +10,6 @@ import icalendar
 import pytest
 
 from govhub import clock
-from govhub.accounts.principal import Principal
 from govhub.calendar import invites
 from govhub.governance import admin
 from govhub.meetings.agenda import publish_agenda
@@ -19,24 +18,6 @@ from govhub.meetings.tables import Meeting
 from tests.ics_readers import read_with_vobject
 
 LONDON = ZoneInfo("Europe/London")
-
-
-@pytest.fixture
-async def board(make_body):
-    return await make_body(name="Community Safety Partnership", slug="csp", short_name="CSP")
-
-
-@pytest.fixture
-async def secretary(board, make_person, make_membership):
-    person = await make_person(name="Siobhan Brennan", email="siobhan@example.org")
-    await make_membership(person=person, body=board, role="secretary")
-    return Principal(
-        user_id=None,
-        person_id=person.id,
-        name=person.name,
-        member_of=frozenset({board.id}),
-        secretary_of=frozenset({board.id}),
-    )
 
 
 @pytest.fixture
