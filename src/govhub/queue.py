@@ -113,6 +113,10 @@ def start_worker(pool: ArqRedis) -> tuple[Worker, asyncio.Task[None]]:
     return worker, asyncio.create_task(worker.main(), name="govhub-embedded-worker")
 
 
+JOBS_GRACE = 5.0
+"""Seconds the in-process worker gives running jobs to finish when it stops."""
+
+
 async def stop_worker(worker: Worker, task: asyncio.Task[None]) -> None:
     """Stop an in-process worker; an error from a Redis that went away is logged, not raised."""
     # Stop polling first: closing the worker closes the pool under a live poll.
@@ -123,14 +127,17 @@ async def stop_worker(worker: Worker, task: asyncio.Task[None]) -> None:
         pass
     except Exception:
         logger.exception("the in-process worker had stopped with an error")
-    # Cancel the jobs still running and wait for them here: arq's close() does the same but
-    # gathers them without return_exceptions, so a job cancelled mid-way (a cron job that
-    # started with the app, in a test that lasts a few milliseconds) raised CancelledError
-    # out of the app's shutdown.
-    jobs = list(worker.tasks.values())
-    for job in jobs:
-        job.cancel()
-    await asyncio.gather(*jobs, return_exceptions=True)
+    # Let the jobs still running finish (they are short), and cancel only those that do not
+    # within a few seconds. arq's close() cancels them all and gathers them without
+    # return_exceptions: a cron job cancelled mid-way (one that started with the app, in a
+    # test lasting a few milliseconds) raised CancelledError out of the app's shutdown, or
+    # left its shielded Redis pipeline half-done when the pool closed.
+    running = [job for job in worker.tasks.values() if not job.done()]
+    if running:
+        _, late = await asyncio.wait(running, timeout=JOBS_GRACE)
+        for job in late:
+            job.cancel()
+        await asyncio.gather(*late, return_exceptions=True)
     worker.tasks.clear()
     try:
         await worker.close()
