@@ -29,6 +29,7 @@ from govhub.settings import Settings
 __all__ = [
     "EmbeddedRedis",
     "connect_queue",
+    "current_queue",
     "enqueue",
     "get_queue",
     "set_queue",
@@ -81,6 +82,11 @@ def set_queue(pool: ArqRedis | None) -> None:
     """Make ``pool`` the queue that :func:`enqueue` uses in this process."""
     global _current
     _current = pool
+
+
+def current_queue() -> ArqRedis | None:
+    """The queue :func:`enqueue` uses in this process, if one is set."""
+    return _current
 
 
 def get_queue() -> ArqRedis:

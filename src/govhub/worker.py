@@ -11,7 +11,7 @@ import socket
 
 from arq import cron, func
 
-from govhub import db
+from govhub import db, queue
 from govhub.accounts.ratelimit import sweep_expired
 from govhub.calendar.invites import send_due_invites
 from govhub.calendar.reminders import send_due_reminders
@@ -32,6 +32,10 @@ async def _startup(ctx: dict) -> None:
     engine = engine_finder()
     await db.open_engine(engine)
     ctx["engine"] = engine
+    # Jobs that write mail enqueue its sending job: on this worker's own Redis pool (the web
+    # process sets its queue in the app's lifespan; `govhub worker` has none without this).
+    if queue.current_queue() is None:
+        queue.set_queue(ctx["redis"])
 
 
 async def _shutdown(ctx: dict) -> None:

@@ -58,3 +58,18 @@ async def test_the_same_job_runs_through_govhub_worker_on_real_redis(engine, red
         output, _ = worker.communicate(timeout=20)
         await pool.aclose()
     assert "Starting worker" in output
+
+
+async def test_a_standalone_worker_gives_its_jobs_its_own_queue(engine, monkeypatch):
+    """`govhub worker` has no app lifespan: jobs that write mail enqueue on the worker's pool
+    (before, its invitation sweep failed with "the job queue is not connected")."""
+    from govhub import db, queue, worker
+
+    async def already_open(engine) -> None:
+        return None
+
+    monkeypatch.setattr(db, "open_engine", already_open)
+    monkeypatch.setattr(queue, "_current", None)
+    pool = object()  # the worker's arq pool, as arq gives it in ctx["redis"]
+    await worker._startup({"redis": pool})
+    assert queue.get_queue() is pool
