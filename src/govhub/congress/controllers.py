@@ -17,6 +17,7 @@ from govhub.governance.tables import Organisation
 from govhub.i18n import LOCALES
 from govhub.web.forms import safe_next
 from govhub.web.language import LANGUAGE_COOKIE, use_language
+from govhub.web.page_cache import PUBLIC_PAGE
 from govhub.web.pages import page
 from govhub.web.validation import FormError
 
@@ -75,7 +76,7 @@ class CongressController(Controller):
     path = "/congress"
     include_in_schema = False
 
-    @get("/")
+    @get("/", opt=PUBLIC_PAGE)
     async def index(self, request: Request) -> HTMXBlockTemplate:
         use_language(request)
         upcoming, past = await editions.editions()
@@ -83,7 +84,7 @@ class CongressController(Controller):
         response.cookies.extend(_language_cookie(request))
         return response
 
-    @get("/{slug:str}")
+    @get("/{slug:str}", opt=PUBLIC_PAGE)
     async def edition(self, request: Request, slug: FromPath[str]) -> HTMXBlockTemplate:
         use_language(request)
         return await _edition_page(request, slug)
