@@ -10,6 +10,7 @@ from email.utils import format_datetime
 import aiosmtplib
 from arq.worker import Retry
 
+from govhub import clock
 from govhub.mail import smtp
 from govhub.mail.tables import MailState, OutboxMessage
 from govhub.settings import get_settings
@@ -75,7 +76,7 @@ async def send_outbox_message(ctx: dict, message_id: int) -> str:
             {
                 OutboxMessage.state: MailState.sending,
                 OutboxMessage.attempts: OutboxMessage.attempts + 1,
-                OutboxMessage.claimed_at: dt.datetime.now(dt.UTC),
+                OutboxMessage.claimed_at: clock.now(),
             }
         )
         .where((OutboxMessage.id == message_id) & (OutboxMessage.state == MailState.queued))
@@ -94,11 +95,16 @@ async def send_outbox_message(ctx: dict, message_id: int) -> str:
     except Exception as exc:
         retry = _temporary(exc) and row.attempts < MAX_ATTEMPTS
         backoff = dt.timedelta(seconds=5 * 2**row.attempts)
+        # A refusal (a 4xx or 5xx reply) delivered nothing; a connection lost or timed out
+        # may have been lost after the server took the message, so its retry is counted.
+        maybe_delivered = int(not isinstance(exc, aiosmtplib.SMTPResponseException))
         await OutboxMessage.update(
             {
                 OutboxMessage.state: MailState.queued if retry else MailState.failed,
                 OutboxMessage.last_error: f"{type(exc).__name__}: {exc}"[:2000],
-                OutboxMessage.due_at: dt.datetime.now(dt.UTC) + backoff,
+                OutboxMessage.due_at: clock.now() + backoff,
+                OutboxMessage.possible_duplicates: OutboxMessage.possible_duplicates
+                + (maybe_delivered if retry else 0),
             }
         ).where(OutboxMessage.id == message_id)
         if retry:

@@ -98,15 +98,16 @@ async def dispatch_all(messages: Iterable[OutboxMessage]) -> None:
         await dispatch(message)
 
 
-async def _redispatch(where) -> list[OutboxMessage]:
+async def _redispatch(where, *, cut_off: bool) -> list[OutboxMessage]:
+    changes = {
+        OutboxMessage.state: MailState.queued,
+        OutboxMessage.dispatches: OutboxMessage.dispatches + 1,
+        OutboxMessage.due_at: clock.now(),
+    }
+    if cut_off:
+        changes[OutboxMessage.possible_duplicates] = OutboxMessage.possible_duplicates + 1
     return (
-        await OutboxMessage.update(
-            {
-                OutboxMessage.state: MailState.queued,
-                OutboxMessage.dispatches: OutboxMessage.dispatches + 1,
-                OutboxMessage.due_at: clock.now(),
-            }
-        )
+        await OutboxMessage.update(changes)
         .where(where)
         .returning(OutboxMessage.id, OutboxMessage.message_id, OutboxMessage.dispatches)
     )
@@ -121,16 +122,16 @@ async def requeue_stranded_mail(ctx: dict | None = None) -> int:
     started) gets a new job. Jobs that turn out to be spare find nothing to claim.
     """
     now = clock.now()
-    cut_off = (OutboxMessage.state == MailState.sending) & (
-        OutboxMessage.claimed_at < now - SEND_LEASE
+    # Each statement picks its rows and changes them at once, so a send that begins while the
+    # sweep runs is never taken for one cut off.
+    rows = await _redispatch(
+        (OutboxMessage.state == MailState.sending) & (OutboxMessage.claimed_at < now - SEND_LEASE),
+        cut_off=True,
     )
-    overdue = (OutboxMessage.state == MailState.queued) & (
-        OutboxMessage.due_at < now - STRANDED_AFTER
+    rows += await _redispatch(
+        (OutboxMessage.state == MailState.queued) & (OutboxMessage.due_at < now - STRANDED_AFTER),
+        cut_off=False,
     )
-    await OutboxMessage.update(
-        {OutboxMessage.possible_duplicates: OutboxMessage.possible_duplicates + 1}
-    ).where(cut_off)
-    rows = await _redispatch(cut_off | overdue)
     for row in rows:
         await dispatch(OutboxMessage(**row))
     return len(rows)

@@ -1,7 +1,9 @@
 """Reminders are rows with a due time in London time, follow the meeting when it moves, are
 never sent for a cancelled meeting, and survive Redis losing every job."""
 
+import asyncio
 import datetime as dt
+import gc
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -114,10 +116,11 @@ async def test_due_reminders_are_sent_once_and_never_for_a_cancelled_meeting(
 
     # Six days before: the week-before reminders and the agenda deadline reminder are due.
     monkeypatch.setattr(clock, "now", lambda: dt.datetime(2027, 3, 24, 8, 0, tzinfo=UTC))
-    assert await reminders.send_due_reminders() == 3
-    assert await reminders.send_due_reminders() == 0
+    await reminders.send_due_reminders()  # (the worker's own start-up sweep may help)
+    assert await reminders.send_due_reminders() == 0  # nothing is sent twice
+    assert await OutboxMessage.count().where(OutboxMessage.kind.is_in(REMINDERS)) == 3
     mail = await OutboxMessage.objects().order_by(OutboxMessage.to_address)
-    subjects = sorted(m.subject for m in mail if m.kind != "meeting.cancel")
+    subjects = sorted(m.subject for m in mail if m.kind in REMINDERS)
     assert subjects == [
         "Agenda due 25 March 2027: Health and Wellbeing Board, Board meeting",
         "Reminder: Health and Wellbeing Board, Board meeting, in 7 days "
@@ -145,6 +148,11 @@ async def test_a_reminder_whose_meeting_was_cancelled_meanwhile_is_dropped(
     assert await OutboxMessage.count().where(OutboxMessage.kind == "meeting.reminder") == 0
 
 
+# The first worker is killed: on real Redis, arq's shielded bookkeeping for a cancelled job can
+# be left with its pipeline open when the pool closes, which redis-py reports when it is
+# collected. That is the crash being simulated, so it is collected and let go here.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.filterwarnings("ignore:Unclosed client session:ResourceWarning")
 async def test_redis_lost_mid_run_loses_no_reminder(
     engine, settings, smtp_sink, board, secretary, make_person, make_membership, monkeypatch
 ):
@@ -164,6 +172,8 @@ async def test_redis_lost_mid_run_loses_no_reminder(
     monkeypatch.setattr(clock, "now", running_clock(dt.datetime(2027, 3, 29, 17, 30, tzinfo=UTC)))
     smtp_sink.delay = 0.05  # the worker is mid-batch for a while
 
+    # The first worker is stopped the hard way: sends under way are cancelled, not awaited.
+    monkeypatch.setattr(queue, "JOBS_GRACE", 0)
     first = create_app(settings, engine=engine, run_embedded_worker=True)
     async with running(first):
         # (The worker's own sweep, run at start-up, may take some of them first.)
@@ -181,10 +191,14 @@ async def test_redis_lost_mid_run_loses_no_reminder(
 
     # Take every unfinished send as overdue (in production: two minutes after it should have
     # run); the sweep that the new worker runs at start-up then rebuilds the lost work.
+    monkeypatch.setattr(queue, "JOBS_GRACE", 5.0)
     monkeypatch.setattr(mail_services, "STRANDED_AFTER", dt.timedelta(0))
-    monkeypatch.setattr(mail_services, "SEND_LEASE", dt.timedelta(0))
+    monkeypatch.setattr(mail_services, "SEND_LEASE", dt.timedelta(seconds=1))
     second = create_app(settings, engine=engine, run_embedded_worker=True)
     async with running(second):
+        # Sends cut off a moment ago are past their (shortened) lease a second later.
+        await asyncio.sleep(1.2)
+        await mail_services.requeue_stranded_mail()
         for _ in range(1200):
             if await OutboxMessage.count().where(OutboxMessage.state != MailState.sent) == 0:
                 break
@@ -209,6 +223,7 @@ async def test_redis_lost_mid_run_loses_no_reminder(
     counted = sum(m.possible_duplicates for m in await OutboxMessage.objects())
     assert counted >= duplicates  # every actual duplicate was counted as a possible one
     assert await Reminder.count().where(Reminder.state == ReminderState.pending) == 0
+    gc.collect()
 
 
 def running_clock(start: dt.datetime):
