@@ -125,8 +125,14 @@ JOBS_GRACE = 5.0
 
 async def stop_worker(worker: Worker, task: asyncio.Task[None]) -> None:
     """Stop an in-process worker; an error from a Redis that went away is logged, not raised."""
-    # Stop polling first: closing the worker closes the pool under a live poll.
-    task.cancel()
+    # Stop polling first: closing the worker closes the pool under a live poll. Ask it to stop
+    # between polls (arq's burst mode with no jobs left to start), so no Redis command is cut
+    # off half-way; cancel it only if that takes too long (Redis gone, say).
+    worker.burst = True
+    worker.max_burst_jobs = 0
+    _, still_polling = await asyncio.wait({task}, timeout=JOBS_GRACE)
+    if still_polling:
+        task.cancel()
     try:
         await task
     except asyncio.CancelledError:
