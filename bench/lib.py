@@ -274,8 +274,12 @@ def wrk(
         errors += sum(int(g) for g in match.groups())
     latency = re.search(r"Latency\s+([\d.]+)(us|ms|s)", out)
     scale = {"us": 0.001, "ms": 1, "s": 1000}[latency.group(2)]
+    shown = " ".join(
+        f"'{part.split(':')[0]}: <signed-in cookies>'" if part.startswith("Cookie:") else part
+        for part in command
+    )
     return WrkResult(
-        command=" ".join(command),
+        command=shown,
         requests_per_second=rps,
         requests=requests,
         errors=errors,

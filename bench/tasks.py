@@ -32,6 +32,28 @@ async def urls() -> dict:
     }
 
 
+async def member(body_slug: str) -> dict:
+    """A member of ``body_slug`` who can sign in with a password: what a member's pages cost."""
+    from govhub.accounts.secrets import hash_password
+    from govhub.accounts.tables import User
+    from govhub.governance.tables import Body, Membership, Organisation, Person
+
+    body = await Body.objects().where(Body.slug == body_slug).first()
+    org = await Organisation.objects().first()
+    person = Person(name="Bench Reader", email="bench.reader@example.org")
+    await person.save()
+    password = "bench reader password 1234"
+    await User(person=person.id, email=person.email, password_hash=hash_password(password)).save()
+    await Membership(
+        person=person.id,
+        body=body.id,
+        organisation=org.id,
+        role="member",
+        start_date=dt.date.today() - dt.timedelta(days=30),
+    ).save()
+    return {"email": person.email, "password": password}
+
+
 async def queue_invites(count: str) -> dict:
     """``count`` meeting invitations (text, HTML and an iTIP part) into the outbox, dispatched."""
     from arq.connections import ArqRedis
@@ -198,6 +220,7 @@ TASKS = {
     "feed-member": feed_member,
     "congress-edition": congress_edition,
     "congress-outcome": congress_outcome,
+    "member": member,
 }
 
 
