@@ -25,6 +25,7 @@ from govhub.calendar.controllers import CalendarController
 from govhub.congress.controllers import CongressController, LanguageController
 from govhub.congress.manage_controllers import ManageRegistrationController
 from govhub.congress.organiser_controllers import OrganiseCongressController
+from govhub.congress.planning_controllers import PlanCongressController
 from govhub.governance.admin_controllers import AdminController, MembershipController
 from govhub.governance.controllers import GovernanceController
 from govhub.governance.dashboard import dashboard
@@ -108,6 +109,7 @@ def create_app(
             CongressController,
             ManageRegistrationController,
             OrganiseCongressController,
+            PlanCongressController,
             LanguageController,
             dashboard,
             healthz,

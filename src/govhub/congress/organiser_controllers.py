@@ -34,7 +34,8 @@ class OrganiseCongressController(Controller):
             for e in rows
             if organiser.can_check_in(principal, e)
         ]
-        return page("congress/organise_index.html", editions=shown)
+        can_create = principal.is_admin or bool(principal.secretary_of)
+        return page("congress/organise_index.html", editions=shown, can_create=can_create)
 
     @get("/{slug:str}")
     async def dashboard(
