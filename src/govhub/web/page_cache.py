@@ -13,7 +13,8 @@ What may be served from it, and to whom:
 - only complete ``200`` answers that set no cookie are kept, and the visitor's CSRF token never
   is: the page is built with a placeholder that each answer replaces with that visitor's token.
 
-When the version cannot be read (a database migrated before the cache existed) nothing is cached.
+When the version cannot be read (a database migrated before the cache existed, or one that is
+down) the page is built as if there were no cache.
 """
 
 from __future__ import annotations
@@ -111,6 +112,7 @@ class PageCacheMiddleware:
         self.app = app
         self.cache = cache
         self.enabled = settings.page_cache_entries > 0
+        self.warned = False
         # A fresh random placeholder per process: no one can put it in data beforehand.
         self.placeholder = f"csrf-{secrets.token_hex(16)}"
 
@@ -134,9 +136,10 @@ class PageCacheMiddleware:
         engine = scope["app"].state.engine
         try:
             version = await data_version.current(engine)
-        except Exception:  # no version table: serve uncached rather than fail
-            logger.warning("page cache off: no data version in this database", exc_info=True)
-            self.enabled = False
+        except Exception:  # no version table, or the database is down: serve it uncached
+            if not self.warned:
+                logger.warning("page cache skipped: no data version to read", exc_info=True)
+                self.warned = True
             await self.app(scope, receive, send)
             return
         key = (scope["path"], scope.get("query_string", b""), _cookie(scope, LANGUAGE_COOKIE))
