@@ -46,7 +46,7 @@ async def _shutdown(ctx: dict) -> None:
 
 class WorkerSettings:
     # arq must not give up on a send before the job itself does (it counts its own tries).
-    functions = [heartbeat, func(send_outbox_message, max_tries=MAX_ATTEMPTS + 2)]
+    functions = [heartbeat, func(send_outbox_message, max_tries=MAX_ATTEMPTS + 2, keep_result=0)]
     cron_jobs = [
         cron(heartbeat, second=0, run_at_startup=True, unique=False),
         cron(sweep_expired, minute={0, 15, 30, 45}, second=30),

@@ -80,11 +80,11 @@ async def send_outbox_message(ctx: dict, message_id: int) -> str:
             }
         )
         .where((OutboxMessage.id == message_id) & (OutboxMessage.state == MailState.queued))
-        .returning(OutboxMessage.id)
+        .returning(*OutboxMessage.all_columns())
     )
     if not claimed:
         return "nothing to do"
-    row = await OutboxMessage.objects().where(OutboxMessage.id == message_id).first()
+    row = OutboxMessage(**claimed[0], _ignore_missing=True)
     if not settings.smtp_url:
         await OutboxMessage.update({OutboxMessage.state: MailState.kept}).where(
             OutboxMessage.id == message_id
