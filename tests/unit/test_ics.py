@@ -288,3 +288,15 @@ def test_vobject_reads_every_calendar_the_property_test_writes():
         assert vevent["description"] == description
         assert vevent["organiser"] == "mailto:secretary@example.org"
         assert vevent["start"] == "2026-03-03T18:00:00+00:00"
+
+
+def test_a_typed_backslash_before_n_is_not_a_line_break():
+    """Found by the property test: icalendar wrote ``\\N`` typed by a user as a line break."""
+    path = "\\\\fileserver\\New papers\\notes.docx"
+    data = build_calendar([event(description=path, location=path)])
+    [vevent] = icalendar.Calendar.from_ical(data).walk("VEVENT")
+    for name in ("DESCRIPTION", "LOCATION"):
+        shown = str(vevent[name]).replace("\u2060", "")
+        assert shown == path, name
+    [read] = read_with_vobject(data)
+    assert read["events"][0]["description"].replace("\u2060", "") == path

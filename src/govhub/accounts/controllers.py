@@ -93,9 +93,11 @@ class AccountController(Controller):
             errors["password"] = "Enter your password"  # noqa: S105 (a message, not a secret)
         if errors:
             return _page("sign_in.html", 400, values=values, errors=errors, next=target, done=None)
-        wait = await _too_many(
-            request, ratelimit.SIGN_IN, f"ip:{_client(request)}", f"account:{email}"
-        )
+        waits = [
+            await _too_many(request, ratelimit.SIGN_IN, f"account:{email}"),
+            await _too_many(request, ratelimit.SIGN_IN_FROM_ADDRESS, f"ip:{_client(request)}"),
+        ]
+        wait = max((w for w in waits if w), default=None)
         if wait:
             return _page(
                 "sign_in.html",

@@ -22,6 +22,9 @@ class Limit:
 
 
 SIGN_IN = Limit("sign-in", 5, dt.timedelta(minutes=15))
+# Per network address: many people sign in from one office (a council building, a library
+# behind one NAT), so this is looser than the per-account limit, which stops guessing.
+SIGN_IN_FROM_ADDRESS = Limit("sign-in-address", 60, dt.timedelta(minutes=15))
 RESET = Limit("reset", 5, dt.timedelta(minutes=15))
 TWO_FACTOR = Limit("two-factor", 5, dt.timedelta(minutes=15))
 

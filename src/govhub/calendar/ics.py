@@ -47,7 +47,7 @@ LONDON = "Europe/London"
 Method = Literal["PUBLISH", "REQUEST", "CANCEL"]
 
 # Raise when the shape of the output changes, so every ETag changes with it.
-_FORMAT_VERSION = "1"
+_FORMAT_VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,9 @@ class MeetingEvent:
     alarm: dt.timedelta | None = None  # before the start, e.g. one hour
 
 
+_BACKSLASH_N = re.compile(r"\\(?=[nN])")
+
+
 def clean_text(value: str) -> str:
     """User text made safe for any parser: line breaks kept as ``\\n``, no control characters.
 
@@ -88,7 +91,9 @@ def clean_text(value: str) -> str:
     for line in value.splitlines():  # every Unicode line break: \r, \x85, \u2028, ...
         line = "".join(c for c in line if unicodedata.category(c) not in ("Cc", "Cs"))
         lines.append(re.sub(r"\s+", " ", line).strip())
-    return "\n".join(lines).strip("\n")
+    # icalendar writes a typed backslash before N as an escaped line break (so a path such as
+    # \\server\New papers would arrive in two lines): a word joiner keeps them apart, unseen.
+    return _BACKSLASH_N.sub("\\\\\u2060", "\n".join(lines).strip("\n"))
 
 
 def one_line(value: str) -> str:

@@ -63,3 +63,17 @@ async def test_reset_requests_are_limited_too_with_the_same_answer_for_any_addre
         )
         statuses.append(response.status_code)
     assert statuses == [200] * 5 + [429]
+
+
+async def test_an_office_of_people_signing_in_from_one_address_is_not_locked_out(client, make_user):
+    """Six colleagues behind one address each sign in once: the per-account limit stops
+    guessing, and the looser per-address limit leaves a shared office alone."""
+    users = [await make_user() for _ in range(6)]
+    statuses = [await attempt(client, user.email) for user in users]
+    assert statuses == [400] * 6  # wrong password each time, but never "too many"
+
+
+async def test_one_address_trying_many_accounts_is_stopped(client):
+    statuses = [await attempt(client, f"guess{n}@example.org") for n in range(61)]
+    assert statuses[:60] == [400] * 60
+    assert statuses[60] == 429
