@@ -291,6 +291,18 @@ async def update_edition(
     messages: list[OutboxMessage] = []
     async with places.holding_places(edition.id):
         current = await Edition.objects().where(Edition.id == edition.id).first()
+        before = edition_values(current)
+        # Compared as the form shows them (to the minute), so saving a form unchanged never
+        # counts as a move, even for an edition whose times carry seconds.
+        if (values.get("date"), values.get("starts"), values.get("ends")) == (
+            before["date"],
+            before["starts"],
+            before["ends"],
+        ) or (_local(plan.starts_at), _local(plan.ends_at)) == (
+            _local(current.starts_at).replace(second=0, microsecond=0),
+            _local(current.ends_at).replace(second=0, microsecond=0),
+        ):
+            plan.starts_at, plan.ends_at = current.starts_at, current.ends_at
         errors: dict[str, str] = {}
         confirmed = await places.confirmed_count(current.id)
         if plan.capacity < confirmed:
@@ -317,7 +329,6 @@ async def update_edition(
             or plan.ends_at != current.ends_at
             or plan.venue != current.venue
         )
-        before = edition_values(current)
         current.title = plan.title
         current.theme = plan.theme
         current.starts_at = plan.starts_at

@@ -10,6 +10,7 @@ import pytest
 
 from govhub import clock
 from govhub.audit.tables import AuditEntry
+from govhub.calendar.tables import Reminder
 from govhub.congress import registrations
 from govhub.congress.planning import edition_values
 from govhub.congress.tables import (
@@ -229,6 +230,22 @@ async def test_moving_the_date_sends_updated_requests_with_a_higher_sequence(
     [session] = await CongressSession.objects().where(CongressSession.edition == edition.id)
     assert session.starts_at - edition.sessions[0].starts_at == dt.timedelta(days=7)
     assert await AuditEntry.exists().where(AuditEntry.action == "congress.edition_changed")
+    # The reminders follow the congress: a week and a day before the new date.
+    rahim = await Registration.objects().where(Registration.email == "rahim@example.org").first()
+    due = await Reminder.select(Reminder.due_at).where(
+        (Reminder.kind == "congress") & (Reminder.target_id == rahim.id)
+    )
+    assert sorted(moved.starts_at - r["due_at"] for r in due) == [
+        dt.timedelta(days=1),
+        dt.timedelta(days=7),
+    ]
+
+    # Saving the form again unchanged is not a move: nothing more is sent.
+    csrf = await token(secretary, url)
+    again = await secretary.post(url, data={**edition_values(moved), "_csrf": csrf})
+    assert again.status_code == 303
+    still = await Edition.objects().where(Edition.id == edition.id).first()
+    assert still.sequence == moved.sequence
 
 
 async def test_the_programme_add_change_and_remove(app, edition, secretary):
