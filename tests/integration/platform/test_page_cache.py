@@ -87,9 +87,7 @@ async def test_a_change_in_a_transaction_shows_once_committed(app, client, meeti
     assert "Keeping Tower Hamlets safe" in (await client.get("/bodies/csp")).text
 
 
-async def test_a_member_never_gets_the_anonymous_page_nor_the_reverse(
-    app, client, member, meeting
-):
+async def test_a_member_never_gets_the_anonymous_page_nor_the_reverse(app, client, member, meeting):
     url = f"/meetings/{meeting.id}"
     assert "Named individuals at risk" not in (await client.get(url)).text  # cached now
 
