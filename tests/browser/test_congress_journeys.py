@@ -153,9 +153,15 @@ async def test_the_whole_form_works_without_javascript(make_page):
 async def focus_is_visible(locator) -> bool:
     return await locator.evaluate(
         """el => {
-            const s = getComputedStyle(el);
-            const outline = s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0;
-            return el === document.activeElement && (outline || s.boxShadow !== "none");
+            const shows = s => (s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0)
+                || s.boxShadow !== "none";
+            if (el !== document.activeElement) return false;
+            // GOV.UK's checkboxes and radios hide the input and draw its focus ring on the
+            // label's box (::before): that is what a keyboard user sees.
+            const label = el.matches(".govuk-checkboxes__input, .govuk-radios__input")
+                ? el.nextElementSibling : null;
+            if (label && shows(getComputedStyle(label, "::before"))) return true;
+            return shows(getComputedStyle(el));
         }"""
     )
 
