@@ -35,6 +35,7 @@ __all__ = [
     "membership_changed",
     "plan_reminders",
     "replan_body",
+    "seats",
     "send_due_invites",
 ]
 
@@ -52,13 +53,21 @@ def _id(value) -> int:
     return getattr(value, "id", value)
 
 
-async def members_on(body_id: int, day: dt.date, *, roles: Iterable[str] = ()) -> list[CalAddress]:
-    """Everyone sitting on the body on ``day`` (optionally only in ``roles``), once each."""
-    rows = (
+async def seats(body_id: int) -> list[Membership]:
+    """Every membership of the body, past and present, with its person: read once per change
+    and shared by :func:`members_on` for each meeting the change touches."""
+    return (
         await Membership.objects(Membership.person)
         .where(Membership.body == body_id)
         .order_by(Membership.id)
     )
+
+
+def members_on(
+    rows: Iterable[Membership], day: dt.date, *, roles: Iterable[str] = ()
+) -> list[CalAddress]:
+    """Everyone in ``rows`` sitting on the body on ``day`` (optionally only in ``roles``), once
+    each."""
     wanted = set(roles)
     seen: dict[str, CalAddress] = {}
     for membership in rows:
@@ -133,16 +142,17 @@ async def write_invites(
     return messages
 
 
-async def plan_reminders(meeting: Meeting) -> None:
+async def plan_reminders(meeting: Meeting, rows: list[Membership]) -> None:
     """Reminders for the members (per the body's offsets) and for the secretary before the
-    agenda deadline, in the partnership's local time. A cancelled meeting has none."""
+    agenda deadline, in the partnership's local time. A cancelled meeting has none. ``rows``
+    are the body's :func:`seats`."""
     body = meeting.body
     if meeting.status == MeetingStatus.cancelled:
         await drop_reminders("meeting", meeting.id)
         await drop_reminders("agenda_deadline", meeting.id)
         return
     local = _local(meeting).replace(tzinfo=None)
-    members = await members_on(body.id, local.date())
+    members = members_on(rows, local.date())
     due = [
         Due(
             due_at=_at_local(local - dt.timedelta(days=days)),
@@ -154,7 +164,7 @@ async def plan_reminders(meeting: Meeting) -> None:
         for member in members
     ]
     await replace_reminders("meeting", meeting.id, due)
-    secretaries = await members_on(body.id, clock.today(), roles=[Role.secretary])
+    secretaries = members_on(rows, clock.today(), roles=[Role.secretary])
     deadline = local.date() - dt.timedelta(days=body.agenda_notice_days or 0)
     remind_on = dt.datetime.combine(deadline - SECRETARY_NOTICE, dt.time(9, 0))
     due = []
@@ -179,7 +189,8 @@ async def meeting_changed(meeting_id: int, change: Change) -> list[OutboxMessage
     """After any change to a meeting, inside its transaction: replan its reminders and write
     the invitations that change calls for."""
     meeting = await _load(meeting_id)
-    await plan_reminders(meeting)
+    rows = await seats(meeting.body.id)
+    await plan_reminders(meeting, rows)
     if meeting.ends_at <= clock.now():
         return []
     sent = meeting.invites_sent_at is not None
@@ -187,7 +198,7 @@ async def meeting_changed(meeting_id: int, change: Change) -> list[OutboxMessage
         return []  # send_due_invites sends it when it comes within the horizon
     if change in ("moved", "updated", "cancelled") and not sent:
         return []  # nobody has an invitation to update yet
-    recipients = await members_on(meeting.body.id, _local(meeting).date())
+    recipients = members_on(rows, _local(meeting).date())
     messages = await write_invites(meeting, change, recipients)
     if meeting.invites_sent_at is None and change != "cancelled":
         await Meeting.update({Meeting.invites_sent_at: clock.now()}).where(Meeting.id == meeting.id)
@@ -199,8 +210,9 @@ async def replan_body(body_id: int) -> None:
     meetings = await Meeting.objects(Meeting.body).where(
         (Meeting.body == body_id) & (Meeting.ends_at > clock.now())
     )
+    rows = await seats(body_id)
     for meeting in meetings:
-        await plan_reminders(meeting)
+        await plan_reminders(meeting, rows)
 
 
 async def membership_changed(membership: Membership, *, joined: bool) -> list[OutboxMessage]:
@@ -214,8 +226,9 @@ async def membership_changed(membership: Membership, *, joined: bool) -> list[Ou
         .order_by(Meeting.starts_at)
     )
     messages = []
+    rows = await seats(_id(membership.body))
     for meeting in meetings:
-        await plan_reminders(meeting)
+        await plan_reminders(meeting, rows)
         if not email or meeting.invites_sent_at is None:
             continue
         if meeting.status == MeetingStatus.cancelled:
@@ -273,7 +286,7 @@ async def send_due_invites(ctx: dict | None = None) -> int:
             if not claimed:
                 continue  # another sweep got there first
             meeting = await _load(row["id"])
-            recipients = await members_on(meeting.body.id, _local(meeting).date())
+            recipients = members_on(await seats(meeting.body.id), _local(meeting).date())
             messages = await write_invites(meeting, "scheduled", recipients)
         await dispatch_all(messages)
         sent += len(messages)
