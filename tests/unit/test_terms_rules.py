@@ -14,7 +14,7 @@ from govhub.meetings.terms import (
     values_for_form,
 )
 from govhub.meetings.terms_diff import Segment, compare, diff_text
-from govhub.web.validation import FormError
+from govhub.validation import FormError
 
 pytestmark = pytest.mark.no_db
 

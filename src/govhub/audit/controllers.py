@@ -12,9 +12,9 @@ from litestar.plugins.htmx import HTMXRequest
 from govhub.accounts.tables import User
 from govhub.audit.tables import AuditEntry
 from govhub.governance.tables import Body
+from govhub.validation import parse_date
 from govhub.web.guards import requires_admin
 from govhub.web.pagination import paginate
-from govhub.web.validation import parse_date
 
 __all__ = ["AuditController"]
 

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from email.utils import parseaddr
 
 from dateutil.relativedelta import relativedelta
-from litestar.exceptions import NotFoundException
 
 from govhub import clock
 from govhub.accounts.principal import Principal
 from govhub.calendar.ics import CalAddress, MeetingEvent, Method, build_calendar, fingerprint
+from govhub.errors import NotFound
 from govhub.governance.rules import is_current
 from govhub.governance.services import body_by_slug
 from govhub.governance.tables import Body, Membership, Role
@@ -187,7 +187,7 @@ async def body_calendar(slug: str, principal: Principal) -> CalendarFile:
     """A body's public meetings from the last twelve months on, cancelled ones included."""
     body = await body_by_slug(slug, principal)
     if body is None:
-        raise NotFoundException()
+        raise NotFound()
     everything = (
         await Meeting.objects(Meeting.body)
         .where(Meeting.body == body.id)

@@ -21,11 +21,11 @@ from govhub.calendar.reminders import Due, drop_reminders, reminder_kind, replac
 from govhub.calendar.tables import Reminder
 from govhub.governance.rules import is_current
 from govhub.governance.tables import Body, Membership, Role
+from govhub.i18n import format_date, format_time, format_when
 from govhub.mail.services import CalendarPart, dispatch_all, queue_mail
 from govhub.mail.tables import OutboxMessage
 from govhub.meetings.tables import AgendaState, Meeting, MeetingStatus
 from govhub.settings import get_settings
-from govhub.web.templating import format_date, format_time, format_when
 
 __all__ = [
     "INVITE_HORIZON",

@@ -14,14 +14,13 @@ import hashlib
 import hmac
 import secrets
 
-from litestar.exceptions import NotFoundException
-
 from govhub import clock
 from govhub.accounts.secrets import hash_token
 from govhub.accounts.tables import User
 from govhub.calendar.feeds import FEED_HISTORY, CalendarFile, meeting_event, organiser_for
 from govhub.calendar.ics import MeetingEvent
 from govhub.calendar.tables import FeedToken
+from govhub.errors import NotFound
 from govhub.governance.tables import Membership
 from govhub.meetings.tables import Meeting
 from govhub.settings import get_settings
@@ -84,10 +83,10 @@ async def feed_owner(token: str) -> User:
     is switched off. Asked on every request, cached feed or not."""
     row = await FeedToken.objects().where(FeedToken.token_hash == hash_token(token)).first()
     if row is None:
-        raise NotFoundException()
+        raise NotFound()
     user = await User.objects().where((User.id == row.user) & User.is_active.eq(True)).first()
     if user is None:
-        raise NotFoundException()
+        raise NotFound()
     return user
 
 

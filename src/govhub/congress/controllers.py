@@ -15,11 +15,11 @@ from govhub.congress.forms import parse_registration, read_form
 from govhub.congress.rules import DIET, LANGUAGES, NEEDS
 from govhub.governance.tables import Organisation
 from govhub.i18n import LOCALES
+from govhub.validation import FormError
 from govhub.web.forms import safe_next
 from govhub.web.language import LANGUAGE_COOKIE, use_language
 from govhub.web.page_cache import PUBLIC_PAGE
 from govhub.web.pages import page
-from govhub.web.validation import FormError
 
 __all__ = ["CongressController", "LanguageController"]
 

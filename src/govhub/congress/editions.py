@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from litestar.exceptions import NotFoundException
-
 from govhub import clock
 from govhub.congress.rules import registration_state
 from govhub.congress.tables import (
@@ -17,6 +15,7 @@ from govhub.congress.tables import (
     RegistrationStatus,
     SessionBooking,
 )
+from govhub.errors import NotFound
 
 __all__ = [
     "Counts",
@@ -39,7 +38,7 @@ async def editions() -> tuple[list[Edition], list[Edition]]:
 async def edition_by_slug(slug: str) -> Edition:
     edition = await Edition.objects().where(Edition.slug == slug[:40]).first()
     if edition is None:
-        raise NotFoundException()
+        raise NotFound()
     return edition
 
 

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from govhub.congress.rules import DIET, LANGUAGES, NEED_LABELS, NEEDS, clashes, normalise_postcode
 from govhub.congress.tables import AttendingAs, CongressSession
 from govhub.governance.tables import Organisation
-from govhub.web.language import gettext as _
-from govhub.web.validation import FormError, valid_email
+from govhub.i18n import gettext as _
+from govhub.validation import FormError, valid_email
 
 __all__ = [
     "FIELDS",

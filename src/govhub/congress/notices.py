@@ -20,11 +20,10 @@ from govhub.congress.tables import (
     RegistrationStatus,
     SessionBooking,
 )
-from govhub.i18n import translations_for
+from govhub.i18n import format_local_time, format_local_when, translations_for
 from govhub.mail.services import CalendarPart, queue_mail
 from govhub.mail.tables import OutboxMessage
 from govhub.settings import get_settings
-from govhub.web.language import format_local_time, format_local_when
 
 __all__ = [
     "bookings_of",

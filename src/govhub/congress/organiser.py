@@ -14,8 +14,6 @@ import datetime as dt
 import io
 from collections import Counter
 
-from litestar.exceptions import NotFoundException
-
 from govhub import db
 from govhub.accounts.principal import Principal
 from govhub.audit.services import record
@@ -32,8 +30,9 @@ from govhub.congress.tables import (
     RegistrationStatus,
     SessionBooking,
 )
+from govhub.errors import NotFound
 from govhub.governance.tables import Organisation
-from govhub.web.validation import FormError
+from govhub.validation import FormError
 
 __all__ = [
     "add_walk_in",
@@ -67,7 +66,7 @@ async def organised_edition(slug: str, principal: Principal, *, desk: bool = Fal
     edition = await edition_by_slug(slug)
     allowed = can_check_in if desk else can_organise
     if not allowed(principal, edition):
-        raise NotFoundException()
+        raise NotFound()
     return edition
 
 
@@ -237,7 +236,7 @@ async def mark_arrived(principal: Principal, edition: Edition, registration_id: 
             .first()
         )
         if registration is None:
-            raise NotFoundException()
+            raise NotFound()
         if registration.arrived_at is None:
             registration.arrived_at = dt.datetime.now(dt.UTC)
             await registration.save([Registration.arrived_at])

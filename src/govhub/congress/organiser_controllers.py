@@ -13,10 +13,10 @@ from litestar.response import Redirect
 
 from govhub.congress import editions, organiser
 from govhub.congress.tables import Edition, Registration
+from govhub.validation import FormError
 from govhub.web.forms import form_values
 from govhub.web.guards import Me, requires_sign_in
 from govhub.web.pages import page
-from govhub.web.validation import FormError
 
 __all__ = ["OrganiseCongressController"]
 

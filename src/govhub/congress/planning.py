@@ -30,7 +30,7 @@ from govhub.governance.tables import Body, CallToAction
 from govhub.mail.services import dispatch_all
 from govhub.mail.tables import OutboxMessage
 from govhub.settings import get_settings
-from govhub.web.validation import FormError, parse_date, require
+from govhub.validation import FormError, parse_date, parse_time, require
 
 __all__ = [
     "EDITION_FIELDS",
@@ -65,21 +65,6 @@ MAX_CAPACITY = 100_000
 
 def _zone():
     return get_settings().zone
-
-
-def parse_time(value: str, errors: dict[str, str], field: str, label: str) -> dt.time | None:
-    """A time of day typed as 18:00, 18.00, 6pm or 6:30pm."""
-    value = value.strip()
-    if not value:
-        errors[field] = f"Enter the {label}, like 10:00"
-        return None
-    for pattern in ("%H:%M", "%H.%M", "%I:%M%p", "%I.%M%p", "%I%p", "%H%M"):
-        try:
-            return dt.datetime.strptime(value.replace(" ", "").upper(), pattern).time()
-        except ValueError:
-            continue
-    errors[field] = f"The {label} must be a real time, like 10:00 or 2pm"
-    return None
 
 
 def parse_capacity(value: str, errors: dict[str, str], field: str = "capacity") -> int | None:

@@ -13,10 +13,10 @@ from litestar.response import Redirect
 from govhub.congress import editions, organiser, planning
 from govhub.congress.tables import CongressCallToAction, CongressSession, Edition
 from govhub.governance.tables import CallToAction
+from govhub.validation import FormError
 from govhub.web.forms import form_values
 from govhub.web.guards import Me, requires_sign_in
 from govhub.web.pages import page
-from govhub.web.validation import FormError
 
 __all__ = ["PlanCongressController"]
 

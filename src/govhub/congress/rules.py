@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from govhub.web.language import N_
+from govhub.i18n import N_
 
 __all__ = [
     "DIET",

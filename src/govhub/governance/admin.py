@@ -23,7 +23,7 @@ from govhub.governance.tables import (
     Sector,
 )
 from govhub.mail.services import dispatch_all
-from govhub.web.validation import (
+from govhub.validation import (
     FormError,
     parse_date,
     require,

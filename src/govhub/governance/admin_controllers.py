@@ -24,11 +24,11 @@ from govhub.governance.tables import (
     Role,
     Sector,
 )
+from govhub.validation import FormError
 from govhub.web.forms import form_values
 from govhub.web.guards import Me, requires_admin, requires_sign_in
 from govhub.web.pages import page as _page
 from govhub.web.pagination import paginate
-from govhub.web.validation import FormError
 
 __all__ = ["AdminController", "MembershipController"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from govhub.governance.tables import Membership
 from govhub.meetings.tables import Meeting, MinutesState
-from govhub.web.validation import FormError
+from govhub.validation import FormError
 
 __all__ = ["check_minutes_open", "db", "id_of", "int_or_none", "mark_minutes_drafted", "org_id"]
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from litestar.exceptions import NotFoundException
-
 from govhub.accounts.principal import Principal
+from govhub.errors import NotFound
 from govhub.meetings.tables import AgendaItem, Meeting
 
 __all__ = [
@@ -33,7 +32,7 @@ async def load_meeting(meeting_id: int, principal: Principal) -> Meeting:
     """The meeting with its body loaded, or 404 when it does not exist or may not be seen."""
     meeting = await Meeting.objects(Meeting.body).where(Meeting.id == meeting_id).first()
     if meeting is None or not can_see_meeting(principal, meeting):
-        raise NotFoundException()
+        raise NotFound()
     return meeting
 
 
@@ -41,7 +40,7 @@ async def load_managed_meeting(meeting_id: int, principal: Principal) -> Meeting
     """The meeting, for its body's secretary or an admin; 404 for anyone else."""
     meeting = await Meeting.objects(Meeting.body).where(Meeting.id == meeting_id).first()
     if meeting is None or not principal.can_manage_body(meeting.body.id):
-        raise NotFoundException()
+        raise NotFound()
     return meeting
 
 
@@ -55,7 +54,7 @@ async def load_item(meeting: Meeting, item_id: int, principal: Principal) -> Age
     if item is None or (
         item.is_confidential and not can_see_confidential(principal, _id(meeting.body))
     ):
-        raise NotFoundException()
+        raise NotFound()
     return item
 
 

@@ -18,7 +18,7 @@ from govhub.meetings._common import (
 )
 from govhub.meetings.attendance import current_members
 from govhub.meetings.tables import Action, ActionStatus, Meeting
-from govhub.web.validation import FormError, parse_date, require
+from govhub.validation import FormError, parse_date, require
 
 __all__ = [
     "action_log",

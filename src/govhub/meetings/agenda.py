@@ -18,7 +18,7 @@ from govhub.meetings.tables import (
     Purpose,
     StandardItem,
 )
-from govhub.web.validation import FormError, require
+from govhub.validation import FormError, require
 
 __all__ = [
     "STANDARD_TITLES",

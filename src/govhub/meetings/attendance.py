@@ -28,7 +28,7 @@ from govhub.meetings.tables import (
 )
 from govhub.meetings.terms import current_terms
 from govhub.settings import get_settings
-from govhub.web.validation import FormError, valid_email
+from govhub.validation import FormError, valid_email
 
 __all__ = [
     "AttendanceSheet",

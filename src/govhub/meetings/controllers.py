@@ -34,11 +34,11 @@ from govhub.meetings.tables import (
     StandardItem,
 )
 from govhub.settings import get_settings
+from govhub.validation import FormError
 from govhub.web.forms import form_values
 from govhub.web.guards import Me, requires_sign_in
 from govhub.web.page_cache import PUBLIC_PAGE
 from govhub.web.pages import page as _page
-from govhub.web.validation import FormError
 
 __all__ = ["MeetingsController"]
 

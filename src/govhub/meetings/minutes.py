@@ -32,7 +32,7 @@ from govhub.meetings.tables import (
     MeetingStatus,
     MinutesState,
 )
-from govhub.web.validation import FormError, require
+from govhub.validation import FormError, require
 
 __all__ = [
     "ItemRecord",

@@ -19,15 +19,15 @@ from zoneinfo import ZoneInfo
 
 import anyio
 import anyio.to_thread
-from litestar.exceptions import NotFoundException
 
 from govhub import clock
 from govhub.accounts.principal import Principal
+from govhub.errors import NotFound
 from govhub.meetings import papers as paper_files
 from govhub.meetings.access import can_see_confidential, load_meeting
 from govhub.meetings.tables import AgendaItem, AgendaState, Meeting, MeetingStatus, Paper
 from govhub.settings import PROJECT_ROOT, get_settings
-from govhub.web.validation import slugify
+from govhub.validation import slugify
 
 __all__ = [
     "PACK_BASE_URL",
@@ -82,7 +82,7 @@ async def load_pack(meeting_id: int, principal: Principal) -> Pack:
     body_id = meeting.body.id
     is_draft = meeting.agenda_state != AgendaState.published
     if is_draft and not principal.can_manage_body(body_id):
-        raise NotFoundException()
+        raise NotFound()
     for_members = can_see_confidential(principal, body_id)
     query = AgendaItem.objects().where(AgendaItem.meeting == meeting.id)
     if not for_members:

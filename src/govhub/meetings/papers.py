@@ -22,14 +22,14 @@ from urllib.parse import quote
 
 import anyio.to_thread
 from litestar.datastructures import UploadFile
-from litestar.exceptions import NotFoundException
 
 from govhub.accounts.principal import Principal
 from govhub.audit.services import record, snapshot
+from govhub.errors import NotFound
 from govhub.meetings.access import can_see_confidential, load_meeting
 from govhub.meetings.tables import AgendaItem, AgendaState, Meeting, Paper
 from govhub.settings import get_settings
-from govhub.web.validation import FormError, require
+from govhub.validation import FormError, require
 
 __all__ = [
     "CONTENT_TYPES",
@@ -332,16 +332,16 @@ async def load_downloadable_paper(
     """
     paper = await Paper.objects().where(Paper.id == paper_id).first()
     if paper is None:
-        raise NotFoundException()
+        raise NotFound()
     item = await AgendaItem.objects().where(AgendaItem.id == paper.item).first()
     if item is None:
-        raise NotFoundException()
+        raise NotFound()
     meeting = await load_meeting(item.meeting, principal)
     body_id = _id(meeting.body)
     if item.is_confidential and not can_see_confidential(principal, body_id):
-        raise NotFoundException()
+        raise NotFound()
     if meeting.agenda_state != AgendaState.published and not principal.can_manage_body(body_id):
-        raise NotFoundException()
+        raise NotFound()
     return paper, item, meeting
 
 

@@ -14,9 +14,9 @@ from litestar.response import File, Redirect, Template
 from govhub.meetings import packs, papers
 from govhub.meetings.access import load_item, load_managed_meeting
 from govhub.meetings.tables import AgendaItem, Meeting, Paper
+from govhub.validation import FormError
 from govhub.web.forms import form_values, safe_next
 from govhub.web.guards import Me, requires_sign_in
-from govhub.web.validation import FormError
 
 __all__ = ["PapersController"]
 

@@ -22,10 +22,10 @@ from govhub.governance.tables import Body, Organisation
 from govhub.meetings import actions, attendance, minutes
 from govhub.meetings.access import can_see_confidential, load_managed_meeting, load_meeting
 from govhub.meetings.tables import Action, ActionStatus, AttendanceStatus, Meeting, MinutesState
+from govhub.validation import FormError
 from govhub.web.forms import form_values
 from govhub.web.guards import Me, requires_sign_in
 from govhub.web.pages import page as _page
-from govhub.web.validation import FormError
 
 __all__ = ["RecordController"]
 

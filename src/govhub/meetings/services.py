@@ -21,7 +21,7 @@ from govhub.mail.services import dispatch_all
 from govhub.meetings.recurrence import MAX_OCCURRENCES, PATTERNS, describe, occurrences, rule_for
 from govhub.meetings.tables import Meeting, MeetingChange, MeetingSeries, MeetingStatus
 from govhub.settings import get_settings
-from govhub.web.validation import FormError, parse_date, require
+from govhub.validation import FormError, parse_date, parse_time, require
 
 __all__ = [
     "Schedule",
@@ -45,27 +45,12 @@ class Schedule:
     count: int
 
 
-def _parse_time(value: str, errors: dict[str, str], field: str) -> dt.time | None:
-    value = value.strip()
-    for pattern in ("%H:%M", "%H.%M", "%I:%M%p", "%I%p", "%H%M"):
-        try:
-            return dt.datetime.strptime(value.replace(" ", "").upper(), pattern).time()
-        except ValueError:
-            continue
-    errors[field] = (
-        "Enter a start time, like 18:00"
-        if not value
-        else "The start time must be a real time, like 18:00 or 6pm"
-    )
-    return None
-
-
 def parse_schedule(values: dict[str, str], *, allow_series: bool = True) -> Schedule:
     """Read a scheduling form; raise FormError with a message per field."""
     errors: dict[str, str] = {}
     title = require(values, errors, "title", "Enter a title for the meeting")
     day = parse_date(values.get("date", ""), errors, "date", "date")
-    time = _parse_time(values.get("time", ""), errors, "time")
+    time = parse_time(values.get("time", ""), errors, "time", "start time", "18:00")
     duration = values.get("duration", "").strip() or "90"
     if not duration.isdigit() or not 15 <= int(duration) <= 600:
         errors["duration"] = "The length must be a number of minutes between 15 and 600"

@@ -18,7 +18,7 @@ from govhub.accounts.principal import Principal
 from govhub.audit.services import record, snapshot
 from govhub.governance.tables import Body, Role
 from govhub.meetings.tables import Meeting, MeetingStatus, TermsOfReference, TorState
-from govhub.web.validation import FormError, parse_date
+from govhub.validation import FormError, parse_date
 
 __all__ = [
     "EDITABLE",

@@ -17,13 +17,13 @@ from govhub import clock
 from govhub.accounts.principal import Principal
 from govhub.governance.services import body_by_slug
 from govhub.governance.tables import Body, Role
+from govhub.i18n import format_date
 from govhub.meetings import terms, terms_diff
 from govhub.meetings.tables import Meeting, TermsOfReference
 from govhub.settings import get_settings
+from govhub.validation import FormError
 from govhub.web.forms import form_values
 from govhub.web.guards import Me, requires_sign_in
-from govhub.web.templating import format_date
-from govhub.web.validation import FormError
 
 __all__ = ["TermsController"]
 

@@ -1,4 +1,7 @@
-"""Error pages: a real 404, a plain 500 with no stack trace, JSON for API clients."""
+"""Error pages: a real 404, a plain 500 with no stack trace, JSON for API clients.
+
+The rules raise the plain errors of :mod:`govhub.errors`; here each becomes its response.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +18,8 @@ from litestar.exceptions import (
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_404_NOT_FOUND, HTTP_500_INTERNAL_SERVER_ERROR
 
+from govhub.errors import Conflict, DomainError, FormError, NotFound, Refused
+
 __all__ = ["error_response", "exception_handlers"]
 
 logger = logging.getLogger(__name__)
@@ -24,6 +29,7 @@ _TITLES = {
     401: "Sign in to see this page",
     403: "Your form could not be sent",
     404: "Page not found",
+    409: "Someone else changed this first",
     405: "That action is not allowed here",
     413: "That file is too big",
     429: "Too many attempts",
@@ -73,6 +79,22 @@ def _http_error(request: Request, exc: HTTPException) -> Response:
     return error_response(request, status, detail)
 
 
+def _domain_error(request: Request, exc: DomainError) -> Response:
+    """A rule said no: 404 for what is absent or hidden, 409 for a lost race, else 400."""
+    if isinstance(exc, NotFound):
+        return error_response(request, 404, "If you typed the web address, check it is correct.")
+    if isinstance(exc, Conflict):
+        return error_response(request, 409, exc.message or _TITLES[409])
+    if isinstance(exc, FormError) and wants_json(request):
+        return Response(
+            {"status_code": 400, "detail": exc.message, "errors": exc.errors},
+            status_code=400,
+            media_type=MediaType.JSON,
+        )
+    status = 409 if isinstance(exc, Refused) else 400
+    return error_response(request, status, exc.message or _TITLES[400])
+
+
 def _server_error(request: Request, exc: Exception) -> Response:
     logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return error_response(
@@ -82,6 +104,7 @@ def _server_error(request: Request, exc: Exception) -> Response:
 
 exception_handlers = {
     HTTPException: _http_error,
+    DomainError: _domain_error,
     HTTP_500_INTERNAL_SERVER_ERROR: _server_error,
     Exception: _server_error,
 }

@@ -21,6 +21,7 @@ from litestar.datastructures import Cookie, MutableScopeHeaders
 from litestar.exceptions import HTTPException, PermissionDeniedException
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from govhub import i18n
 from govhub.accounts import sessions
 from govhub.accounts.principal import ANONYMOUS, load_principal
 from govhub.accounts.secrets import sign
@@ -140,11 +141,13 @@ class SecurityMiddleware:
             await send(message)
 
         reset = _request_state.set(state)
+        reset_locale = i18n.bind_locale_state(state)
         try:
             if scope["method"] not in SAFE_METHODS and not await self._csrf_ok(request, state):
                 raise CSRFError()
             await self.app(scope, receive, send_wrapper)
         finally:
+            i18n.unbind_locale_state(reset_locale)
             _request_state.reset(reset)
 
     def csrf_token(self, session: sessions.LoadedSession | None, anon: str) -> str:

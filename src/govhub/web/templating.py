@@ -2,41 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
+from govhub import i18n
 from govhub.governance.tables import Sector
-from govhub.settings import PROJECT_ROOT, Settings, get_settings
+from govhub.settings import PROJECT_ROOT, Settings
+from govhub.web.language import language_links
 
-__all__ = ["format_date", "make_template_config"]
-
-
-def format_date(value: dt.date | dt.datetime | None) -> str:
-    """GOV.UK style: ``1 April 2024``."""
-    if value is None:
-        return ""
-    return f"{value.day} {value:%B %Y}"
-
-
-def format_time(value: dt.datetime) -> str:
-    """GOV.UK style, in the partnership's time zone: ``6pm``, ``6:30pm``, ``midday``."""
-    local = value.astimezone(get_settings().zone)
-    if (local.hour, local.minute) == (12, 0):
-        return "midday"
-    if (local.hour, local.minute) == (0, 0):
-        return "midnight"
-    hour = local.hour % 12 or 12
-    suffix = "am" if local.hour < 12 else "pm"
-    return f"{hour}{suffix}" if local.minute == 0 else f"{hour}:{local.minute:02d}{suffix}"
-
-
-def format_when(value: dt.datetime) -> str:
-    """``Tuesday 3 March 2026, 6pm`` in the partnership's time zone."""
-    local = value.astimezone(get_settings().zone)
-    return f"{local:%A} {format_date(local)}, {format_time(value)}"
+__all__ = ["make_environment", "make_template_config"]
 
 
 def form_token() -> str:
@@ -63,9 +38,9 @@ def make_environment(settings: Settings) -> Environment:
         lstrip_blocks=True,
         auto_reload=settings.env == "development",
     )
-    env.filters["date"] = format_date
-    env.filters["time"] = format_time
-    env.filters["when"] = format_when
+    env.filters["date"] = i18n.format_date
+    env.filters["time"] = i18n.format_time
+    env.filters["when"] = i18n.format_when
     # Not "csrf_token": Litestar installs a global of that name for its own CSRF scheme.
     env.globals["form_token"] = form_token
     env.globals["principal"] = current_principal
@@ -76,17 +51,14 @@ def make_environment(settings: Settings) -> Environment:
 
 
 def _install_languages(env: Environment) -> None:
-    """``_()`` and ``{% trans %}`` in the page's language (see :mod:`govhub.web.language`)."""
-    from govhub.i18n import LOCALES
-    from govhub.web import language
-
-    env.install_gettext_callables(language.gettext, language.ngettext, newstyle=True)
-    env.globals["current_locale"] = language.current_locale
-    env.globals["languages"] = LOCALES
-    env.globals["language_links"] = language.language_links
-    env.filters["ldate"] = language.format_local_date
-    env.filters["lwhen"] = language.format_local_when
-    env.filters["ltime"] = language.format_local_time
+    """``_()`` and ``{% trans %}`` in the page's language (see :mod:`govhub.i18n`)."""
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
+    env.globals["current_locale"] = i18n.current_locale
+    env.globals["languages"] = i18n.LOCALES
+    env.globals["language_links"] = language_links
+    env.filters["ldate"] = i18n.format_local_date
+    env.filters["lwhen"] = i18n.format_local_when
+    env.filters["ltime"] = i18n.format_local_time
 
 
 def make_template_config(settings: Settings) -> TemplateConfig:

@@ -240,7 +240,7 @@ async def _pause() -> None:
 
 async def test_a_boards_reminder_days_are_checked_and_replan_its_meetings(app, board, secretary):
     from govhub.governance.admin import save_body
-    from govhub.web.validation import FormError
+    from govhub.validation import FormError
 
     [meeting] = await schedule(secretary, board, plan(AFTER_CLOCKS_GO_FORWARD))
     values = {"name": board.name, "kind": "thematic_board", "is_public": "yes"}

@@ -1,21 +1,25 @@
-"""Turning form text into values, with messages in the GOV.UK style when it cannot."""
+"""Turning form text into values, with messages in the GOV.UK style when it cannot.
+
+Plain Python: the rules, jobs, CLI and web layer all read their input through these."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 
-__all__ = ["FormError", "parse_date", "require", "slugify", "valid_email", "valid_url"]
+from govhub.errors import FormError
+
+__all__ = [
+    "FormError",
+    "parse_date",
+    "parse_time",
+    "require",
+    "slugify",
+    "valid_email",
+    "valid_url",
+]
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-class FormError(Exception):
-    """Field name -> message, for the error summary and the messages next to fields."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__(errors)
-        self.errors = errors
 
 
 def require(
@@ -59,4 +63,21 @@ def parse_date(
             break
         return parsed
     errors[field] = f"The {label} must be a real date, like 31/3/2027"
+    return None
+
+
+def parse_time(
+    value: str, errors: dict[str, str], field: str, label: str, example: str = "10:00"
+) -> dt.time | None:
+    """A time of day typed as 18:00, 18.00, 1800, 6pm or 6:30pm."""
+    value = value.strip()
+    if not value:
+        errors[field] = f"Enter the {label}, like {example}"
+        return None
+    for pattern in ("%H:%M", "%H.%M", "%I:%M%p", "%I.%M%p", "%I%p", "%H%M"):
+        try:
+            return dt.datetime.strptime(value.replace(" ", "").upper(), pattern).time()
+        except ValueError:
+            continue
+    errors[field] = f"The {label} must be a real time, like {example} or 6pm"
     return None
