@@ -18,6 +18,7 @@ __all__ = [
     "KeptConnectionSQLiteEngine",
     "close_engine",
     "contains",
+    "id_of",
     "is_sqlite",
     "make_engine",
     "open_engine",
@@ -192,3 +193,8 @@ def contains(column: Any, text: str) -> Any:
     if column._meta.engine_type == "sqlite":
         return column.like(pattern)
     return column.ilike(pattern)
+
+
+def id_of(value: Any) -> Any:
+    """The id of a row, or the value itself when it already is one (a foreign key's raw value)."""
+    return getattr(value, "id", value)
