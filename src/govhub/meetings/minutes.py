@@ -20,6 +20,7 @@ from govhub.meetings._common import (
     id_of,
     int_or_none,
     mark_minutes_drafted,
+    reread_locked,
 )
 from govhub.meetings.tables import (
     Action,
@@ -269,16 +270,19 @@ async def later_meetings(meeting: Meeting) -> list[Meeting]:
 
 
 async def approve_minutes(actor: Principal, meeting: Meeting, values: Mapping[str, str]) -> None:
-    if meeting.minutes_state == MinutesState.approved:
-        raise FormError({"approved_at": "These minutes have already been approved"})
-    if meeting.minutes_state != MinutesState.draft:
-        raise FormError({"approved_at": "There are no minutes to approve yet"})
     later = {m.id: m for m in await later_meetings(meeting)}
     chosen = int_or_none(values.get("approved_at", ""))
-    if chosen not in later:
-        raise FormError({"approved_at": "Choose the meeting at which the minutes were approved"})
-    before = audit.snapshot(meeting, "minutes_state", "minutes_approved_at")
     async with db().transaction():
+        await reread_locked(meeting)  # two approvals at once: the second is told it is done
+        if meeting.minutes_state == MinutesState.approved:
+            raise FormError({"approved_at": "These minutes have already been approved"})
+        if meeting.minutes_state != MinutesState.draft:
+            raise FormError({"approved_at": "There are no minutes to approve yet"})
+        if chosen not in later:
+            raise FormError(
+                {"approved_at": "Choose the meeting at which the minutes were approved"}
+            )
+        before = audit.snapshot(meeting, "minutes_state", "minutes_approved_at")
         meeting.minutes_state = MinutesState.approved
         meeting.minutes_approved_at = chosen
         await meeting.save([Meeting.minutes_state, Meeting.minutes_approved_at])
