@@ -33,6 +33,7 @@ from govhub.meetings.tables import (
     MeetingStatus,
     MinutesState,
 )
+from govhub.meetings.visibility import visible_meetings
 from govhub.validation import FormError, require
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "add_declaration",
     "agenda_items",
     "approve_minutes",
+    "approved_at",
     "later_meetings",
     "minutes_record",
     "people_at",
@@ -267,6 +269,15 @@ async def later_meetings(meeting: Meeting) -> list[Meeting]:
         )
         .order_by(Meeting.starts_at)
     )
+
+
+async def approved_at(meeting: Meeting, viewer: Principal) -> Meeting | None:
+    """The meeting at which ``meeting``'s minutes were approved, if ``viewer`` may see it (a
+    private meeting's title never shows on public minutes)."""
+    if not meeting.minutes_approved_at:
+        return None
+    where = (Meeting.id == id_of(meeting.minutes_approved_at)) & visible_meetings(viewer)
+    return await Meeting.objects().where(where).first()
 
 
 async def approve_minutes(actor: Principal, meeting: Meeting, values: Mapping[str, str]) -> None:

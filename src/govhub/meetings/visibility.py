@@ -10,12 +10,30 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from govhub.meetings.tables import Action, MinutesState
+from govhub.meetings.tables import Action, Meeting, MinutesState
 
 if TYPE_CHECKING:
     from govhub.accounts.principal import Principal
 
-__all__ = ["visible_actions"]
+__all__ = ["members_view", "visible_actions", "visible_meetings"]
+
+
+def members_view(body_id: int) -> Principal:
+    """How any member of ``body_id`` sees the record (for pages that show it as they would)."""
+    from govhub.accounts.principal import Principal
+
+    return Principal(member_of=frozenset({body_id}))
+
+
+def visible_meetings(viewer: Principal) -> Any:
+    """Meetings ``viewer`` may see: public meetings of public bodies, and every meeting of the
+    bodies they sit on (all of them for admins)."""
+    public = (Meeting.is_public == True) & (Meeting.body.is_public == True)  # noqa: E712
+    if viewer.is_admin:
+        return Meeting.id.is_not_null()
+    if viewer.member_of:
+        return public | Meeting.body.is_in(list(viewer.member_of))
+    return public
 
 
 def visible_actions(viewer: Principal, body_id: int) -> Any:

@@ -112,6 +112,9 @@ async def record(
         minutes_state="approved",
     )
     private_item = await make_item(private, title="Team building")
+    # The past meeting's minutes were approved at the private one: its title must not show.
+    past.minutes_approved_at = private.id
+    await past.save([Meeting.minutes_approved_at])
     await Action(
         body=body.id,
         meeting=private.id,
