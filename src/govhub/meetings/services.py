@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 from govhub import clock
 from govhub.accounts.principal import Principal
 from govhub.audit.services import record, snapshot
-from govhub.calendar import invites
 from govhub.governance.tables import Body
 from govhub.mail.services import dispatch_all
+from govhub.meetings import invitations as invites
 from govhub.meetings.recurrence import MAX_OCCURRENCES, PATTERNS, describe, occurrences, rule_for
 from govhub.meetings.tables import Meeting, MeetingChange, MeetingSeries, MeetingStatus
 from govhub.settings import get_settings
