@@ -11,7 +11,6 @@ import datetime as dt
 from govhub.accounts.principal import Principal
 from govhub.accounts.tables import User
 from govhub.audit.services import record, snapshot
-from govhub.calendar import invites
 from govhub.governance.tables import (
     Body,
     BodyCallToAction,
@@ -23,6 +22,7 @@ from govhub.governance.tables import (
     Sector,
 )
 from govhub.mail.services import dispatch_all
+from govhub.meetings import invitations as invites
 from govhub.validation import (
     FormError,
     parse_date,

@@ -6,9 +6,9 @@ import datetime as dt
 
 from govhub.accounts.principal import Principal
 from govhub.audit.services import record, snapshot
-from govhub.calendar import invites
 from govhub.governance.tables import CallToAction
 from govhub.mail.services import dispatch_all
+from govhub.meetings import invitations as invites
 from govhub.meetings._common import reread_locked
 from govhub.meetings.tables import (
     AgendaItem,

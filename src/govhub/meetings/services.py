@@ -15,10 +15,10 @@ from urllib.parse import urlsplit
 from govhub import clock
 from govhub.accounts.principal import Principal
 from govhub.audit.services import record, snapshot
-from govhub.calendar import invites
 from govhub.errors import Conflict
 from govhub.governance.tables import Body
 from govhub.mail.services import dispatch_all
+from govhub.meetings import invitations as invites
 from govhub.meetings._common import reread_locked
 from govhub.meetings.recurrence import MAX_OCCURRENCES, PATTERNS, describe, occurrences, rule_for
 from govhub.meetings.tables import Meeting, MeetingChange, MeetingSeries, MeetingStatus
@@ -176,11 +176,7 @@ async def reschedule_meeting(
         await reread_locked(meeting)
         if meeting.status == MeetingStatus.cancelled:
             raise FormError({"date": "This meeting has been cancelled: schedule a new one instead"})
-        if seen_sequence is not None and seen_sequence != meeting.sequence:
-            raise Conflict(
-                "Someone else changed this meeting while you were editing it. "
-                "Nothing was saved: open it again to see the change, then make yours."
-            )
+        _check_unchanged(meeting, seen_sequence)
         moved = plan.starts_at != meeting.starts_at.astimezone(plan.starts_at.tzinfo)
         place_changed = (plan.venue, plan.online_link) != (meeting.venue, meeting.online_link)
         before = snapshot(
@@ -228,6 +224,15 @@ async def reschedule_meeting(
     return meeting
 
 
+def _check_unchanged(meeting: Meeting, seen_sequence: int | None) -> None:
+    """Refuse a change decided on a form opened before someone else moved or cancelled it."""
+    if seen_sequence is not None and seen_sequence != meeting.sequence:
+        raise Conflict(
+            "Someone else changed this meeting while you were editing it. "
+            "Nothing was saved: open it again to see the change, then make yours."
+        )
+
+
 _SCHEDULE_COLUMNS = [
     Meeting.title,
     Meeting.starts_at,
@@ -241,7 +246,10 @@ _SCHEDULE_COLUMNS = [
 """What a reschedule writes: never the agenda, minutes or invitation columns."""
 
 
-async def cancel_meeting(actor: Principal, meeting: Meeting, reason: str) -> Meeting:
+async def cancel_meeting(
+    actor: Principal, meeting: Meeting, reason: str, *, seen_sequence: int | None = None
+) -> Meeting:
+    """Cancel a meeting; ``seen_sequence`` as for :func:`reschedule_meeting`."""
     reason = reason.strip()
     if not reason:
         raise FormError({"reason": "Enter why the meeting is cancelled: members will see it"})
@@ -249,6 +257,7 @@ async def cancel_meeting(actor: Principal, meeting: Meeting, reason: str) -> Mee
         await reread_locked(meeting)
         if meeting.status == MeetingStatus.cancelled:
             raise FormError({"reason": "This meeting is already cancelled"})
+        _check_unchanged(meeting, seen_sequence)
         meeting.status = MeetingStatus.cancelled
         meeting.cancel_reason = reason[:1000]
         meeting.sequence += 1
