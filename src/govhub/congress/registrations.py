@@ -11,6 +11,7 @@ from govhub import clock
 from govhub.accounts.secrets import hash_token
 from govhub.audit.services import record
 from govhub.congress import places
+from govhub.congress.editions import edition_of
 from govhub.congress.forms import RegistrationForm
 from govhub.congress.notices import (
     bookings_of,
@@ -164,7 +165,7 @@ async def hand_on_places(
 async def cancel_registration(registration: Registration, *, notify: bool = True) -> bool:
     """Cancel a registration: CANCEL to them (when they had an invite), and the place to the
     first person waiting. False when it was already cancelled."""
-    edition = await Edition.objects().where(Edition.id == registration.edition).first()
+    edition = await edition_of(registration)
     messages: list[OutboxMessage] = []
     async with places.holding_places(edition.id):
         current = await _reload(registration.id)
@@ -202,7 +203,7 @@ async def change_sessions(registration: Registration, chosen: list[CongressSessi
     Sessions kept keep their place or their turn; places given up go to whoever waits.
     Returns False when nothing changed.
     """
-    edition = await Edition.objects().where(Edition.id == registration.edition).first()
+    edition = await edition_of(registration)
     wanted = {s.id for s in chosen}
     messages: list[OutboxMessage] = []
     async with places.holding_places(edition.id, wanted):
