@@ -24,6 +24,7 @@ __all__ = [
     "MAX_CAPACITY",
     "EditionPlan",
     "at_local",
+    "chosen_calls_to_action",
     "create_edition",
     "edition_values",
     "local",
@@ -179,6 +180,14 @@ async def parse_edition(
 
 def _season(day: dt.date) -> str:
     return "spring" if day.month <= 6 else "autumn"
+
+
+async def chosen_calls_to_action(edition: Edition) -> list[int]:
+    """The ids of the calls to action the edition takes up, as its form ticks them."""
+    rows = await CongressCallToAction.select(CongressCallToAction.call_to_action).where(
+        CongressCallToAction.edition == edition.id
+    )
+    return [r["call_to_action"] for r in rows]
 
 
 async def set_calls_to_action(edition_id: int, chosen: list[int]) -> None:

@@ -52,13 +52,6 @@ async def _manage_page(
     sessions = await editions.programme(edition)
     pairs = await bookings_of(registration.id)
     held = [str(s.id) for _, s in pairs]
-    waiting_position = None
-    if registration.status == "waiting":
-        waiting_position = await Registration.count().where(
-            (Registration.edition == edition.id)
-            & (Registration.status == "waiting")
-            & (Registration.arrival <= registration.arrival)
-        )
     return _private(
         page(
             "congress/manage.html",
@@ -76,7 +69,7 @@ async def _manage_page(
             ],
             notice=request.query_params.get("done", ""),
             registered=request.query_params.get("registered") == "1",
-            waiting_position=waiting_position,
+            waiting_position=await registrations.waiting_position(registration),
             state=editions.registration_open(edition),
         )
     )

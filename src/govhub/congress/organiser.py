@@ -40,6 +40,7 @@ __all__ = [
     "can_check_in",
     "can_organise",
     "check_in_list",
+    "editions_to_run",
     "export_csv",
     "mark_arrived",
     "needs_summary",
@@ -68,6 +69,13 @@ def can_check_in(principal: Principal, edition: Edition) -> bool:
 def can_add_congress(principal: Principal) -> bool:
     """Whether the organisers' list offers "Add a congress": admins and secretaries."""
     return principal.is_admin or bool(principal.secretary_of)
+
+
+async def editions_to_run(principal: Principal) -> list[tuple[Edition, bool]]:
+    """The editions whose desk this person may work, the latest first, each with whether they
+    may also organise it."""
+    rows = await Edition.objects().order_by(Edition.starts_at, ascending=False)
+    return [(e, can_organise(principal, e)) for e in rows if can_check_in(principal, e)]
 
 
 async def bodies_to_organise(principal: Principal) -> list[tuple[str, str]]:

@@ -13,7 +13,6 @@ from litestar.response import Redirect
 
 from govhub.congress import editions, organiser
 from govhub.congress.deps import DESK_EDITION, ORGANISED_EDITION, DeskEdition, OrganisedEdition
-from govhub.congress.tables import Edition
 from govhub.validation import FormError
 from govhub.web.forms import form_values
 from govhub.web.guards import Me, requires_sign_in
@@ -29,15 +28,9 @@ class OrganiseCongressController(Controller):
 
     @get("/", name="congress_organise")
     async def index(self, principal: Me) -> HTMXBlockTemplate:
-        rows = await Edition.objects().order_by(Edition.starts_at, ascending=False)
-        shown = [
-            (e, organiser.can_organise(principal, e))
-            for e in rows
-            if organiser.can_check_in(principal, e)
-        ]
         return page(
             "congress/organise_index.html",
-            editions=shown,
+            editions=await organiser.editions_to_run(principal),
             can_create=organiser.can_add_congress(principal),
         )
 

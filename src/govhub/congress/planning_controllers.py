@@ -27,7 +27,7 @@ from govhub.congress.deps import (
 )
 from govhub.congress.edition_setup import EDITION_FIELDS, edition_values
 from govhub.congress.programme_planning import SESSION_FIELDS, session_values
-from govhub.congress.tables import CongressCallToAction, CongressSession, Edition
+from govhub.congress.tables import CongressSession, Edition
 from govhub.governance.tables import CallToAction
 from govhub.validation import FormError
 from govhub.web.forms import form_values
@@ -120,10 +120,7 @@ class PlanCongressController(Controller):
 
     @get("/{slug:str}/edit", name="congress_edit", dependencies=ORGANISED_EDITION)
     async def edit_edition(self, principal: Me, edition: OrganisedEdition) -> HTMXBlockTemplate:
-        links = await CongressCallToAction.select(CongressCallToAction.call_to_action).where(
-            CongressCallToAction.edition == edition.id
-        )
-        chosen = [r["call_to_action"] for r in links]
+        chosen = await edition_setup.chosen_calls_to_action(edition)
         return await _edition_form(principal, edition, edition_values(edition), chosen)
 
     @post("/{slug:str}/edit", name="congress_update", dependencies=ORGANISED_EDITION)

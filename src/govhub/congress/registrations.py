@@ -1,5 +1,6 @@
-"""Registering for a congress, changing sessions and cancelling: each one transaction under
-the places lock (see :mod:`govhub.congress.places`), with its email sent after commit."""
+"""Registering for a congress, changing sessions and cancelling, and where someone waiting
+stands: each change is one transaction under the places lock (see
+:mod:`govhub.congress.places`), with its email sent after commit."""
 
 from __future__ import annotations
 
@@ -41,6 +42,7 @@ __all__ = [
     "new_reference",
     "register",
     "registration_by_token",
+    "waiting_position",
 ]
 
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read out on the phone
@@ -72,6 +74,18 @@ async def registration_by_token(token: str) -> Registration | None:
         await Registration.objects()
         .where(Registration.manage_token_hash == hash_token(token))
         .first()
+    )
+
+
+async def waiting_position(registration: Registration) -> int | None:
+    """Where a registration waiting for a place stands in the queue (1 is next); None when
+    it is not waiting."""
+    if registration.status != RegistrationStatus.waiting:
+        return None
+    return await Registration.count().where(
+        (Registration.edition == registration.edition)
+        & (Registration.status == RegistrationStatus.waiting)
+        & (Registration.arrival <= registration.arrival)
     )
 
 
