@@ -9,12 +9,10 @@ from jinja2_fragments.litestar import HTMXBlockTemplate
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect
 
-from govhub.accounts.principal import Principal
 from govhub.congress import (
     edition_changes,
     edition_setup,
     editions,
-    organiser,
     programme_planning,
 )
 from govhub.congress.deps import (
@@ -43,8 +41,14 @@ async def _chosen(request: Request) -> list[int]:
 
 
 async def _edition_form(
-    principal: Principal, edition: Edition | None, values, chosen, errors=None, status_code=200
+    edition: Edition | None,
+    values,
+    chosen,
+    errors=None,
+    status_code=200,
+    bodies: list[tuple[str, str]] = (),
 ) -> HTMXBlockTemplate:
+    """The edition form: a new one (choosing among ``bodies``), or ``edition``'s."""
     return page(
         "congress/edition_form.html",
         status_code=status_code,
@@ -53,7 +57,7 @@ async def _edition_form(
         chosen=chosen,
         errors=errors or {},
         actions=await CallToAction.objects().order_by(CallToAction.number),
-        bodies=await organiser.bodies_to_organise(principal) if edition is None else [],
+        bodies=list(bodies),
     )
 
 
@@ -98,12 +102,12 @@ class PlanCongressController(Controller):
     # Editions
 
     @get("/new", name="congress_new", dependencies=NEW_CONGRESS)
-    async def new_edition(self, principal: Me, bodies: BodiesToOrganise) -> HTMXBlockTemplate:
+    async def new_edition(self, bodies: BodiesToOrganise) -> HTMXBlockTemplate:
         values = {"starts": "10:00", "ends": "16:00", "capacity": "300", "opens_time": "09:00"}
         values["closes_time"] = "23:59"
         if len(bodies) == 1:
             values["organising_body"] = bodies[0][0]
-        return await _edition_form(principal, None, values, [])
+        return await _edition_form(None, values, [], bodies=bodies)
 
     @post("/new", name="congress_create", dependencies=NEW_CONGRESS)
     async def create_edition(
@@ -114,14 +118,14 @@ class PlanCongressController(Controller):
         try:
             edition = await edition_setup.create_edition(principal, values, chosen)
         except FormError as error:
-            return await _edition_form(principal, None, values, chosen, error.errors, 400)
+            return await _edition_form(None, values, chosen, error.errors, 400, bodies)
         url = request.app.route_reverse("congress_dashboard", slug=edition.slug)
         return Redirect(url, status_code=303)
 
     @get("/{slug:str}/edit", name="congress_edit", dependencies=ORGANISED_EDITION)
-    async def edit_edition(self, principal: Me, edition: OrganisedEdition) -> HTMXBlockTemplate:
+    async def edit_edition(self, edition: OrganisedEdition) -> HTMXBlockTemplate:
         chosen = await edition_setup.chosen_calls_to_action(edition)
-        return await _edition_form(principal, edition, edition_values(edition), chosen)
+        return await _edition_form(edition, edition_values(edition), chosen)
 
     @post("/{slug:str}/edit", name="congress_update", dependencies=ORGANISED_EDITION)
     async def update_edition(
@@ -132,7 +136,7 @@ class PlanCongressController(Controller):
         try:
             await edition_changes.update_edition(principal, edition, values, chosen)
         except FormError as error:
-            return await _edition_form(principal, edition, values, chosen, error.errors, 400)
+            return await _edition_form(edition, values, chosen, error.errors, 400)
         url = request.app.route_reverse("congress_dashboard", slug=edition.slug)
         return Redirect(url + "?changed=1", status_code=303)
 
