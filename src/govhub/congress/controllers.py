@@ -11,17 +11,20 @@ from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 
 from govhub.congress import editions, registrations
-from govhub.congress.forms import parse_registration, read_form
+from govhub.congress.deps import EDITION, ShownEdition
+from govhub.congress.forms import FIELDS, LISTS, parse_registration
 from govhub.congress.rules import DIET, LANGUAGES, NEEDS
+from govhub.congress.tables import Edition
 from govhub.governance.tables import Organisation
 from govhub.i18n import LOCALES
+from govhub.settings import get_settings
 from govhub.validation import FormError
-from govhub.web.forms import safe_next
-from govhub.web.language import LANGUAGE_COOKIE, use_language
+from govhub.web.forms import form_values, safe_next
+from govhub.web.language import LANGUAGE_COOKIE, requested_locale, use_language
 from govhub.web.page_cache import PUBLIC_PAGE
 from govhub.web.pages import page
 
-__all__ = ["CongressController", "LanguageController"]
+__all__ = ["CongressController", "LanguageController", "in_visitors_language", "read_form"]
 
 CHECKED_FIELDS = {"name", "email", "phone", "postcode", "organisation", "sessions"}
 
@@ -29,18 +32,16 @@ CHECKED_FIELDS = {"name", "email", "phone", "postcode", "organisation", "session
 def _language_cookie(request: Request) -> list[Cookie]:
     """``?lang=bn`` on a translated page is remembered, like the switcher."""
     lang = request.query_params.get("lang")
-    if lang in LOCALES:
-        return [
-            Cookie(
-                key=LANGUAGE_COOKIE,
-                value=lang,
-                path="/",
-                samesite="lax",
-                httponly=True,
-                max_age=365 * 24 * 3600,
-            )
-        ]
-    return []
+    return [_remembered(lang)] if lang in LOCALES else []
+
+
+async def read_form(request: Request) -> dict:
+    """The registration form as typed (stripped strings), and the lists of ticked boxes."""
+    values: dict = await form_values(request, *FIELDS)
+    form = await request.form()
+    for name in LISTS:
+        values[name] = [v for v in form.getall(name, []) if isinstance(v, str)][:50]
+    return values
 
 
 async def _organisations() -> list[Organisation]:
@@ -48,9 +49,14 @@ async def _organisations() -> list[Organisation]:
 
 
 async def _edition_page(
-    request: Request, slug: str, *, values=None, errors=None, duplicate=False, status_code=200
+    request: Request,
+    edition: Edition,
+    *,
+    values=None,
+    errors=None,
+    duplicate=False,
+    status_code=200,
 ) -> HTMXBlockTemplate:
-    edition = await editions.edition_by_slug(slug)
     sessions = await editions.programme(edition)
     response = page(
         "congress/edition.html",
@@ -72,42 +78,44 @@ async def _edition_page(
     return response
 
 
+async def in_visitors_language(request: Request) -> None:
+    """``before_request`` of the translated pages: the visitor's language is chosen before
+    anything is loaded, so a "not found" is in it too."""
+    use_language(request)
+
+
 class CongressController(Controller):
     path = "/congress"
     include_in_schema = False
+    before_request = in_visitors_language
 
-    @get("/", opt=PUBLIC_PAGE)
+    @get("/", name="congress", opt=PUBLIC_PAGE)
     async def index(self, request: Request) -> HTMXBlockTemplate:
-        use_language(request)
         upcoming, past = await editions.editions()
         response = page("congress/index.html", upcoming=upcoming, past=past)
         response.cookies.extend(_language_cookie(request))
         return response
 
-    @get("/{slug:str}", opt=PUBLIC_PAGE)
-    async def edition(self, request: Request, slug: FromPath[str]) -> HTMXBlockTemplate:
-        use_language(request)
-        return await _edition_page(request, slug)
+    @get("/{slug:str}", name="congress_edition", opt=PUBLIC_PAGE, dependencies=EDITION)
+    async def edition(self, request: Request, edition: ShownEdition) -> HTMXBlockTemplate:
+        return await _edition_page(request, edition)
 
-    @get("/{slug:str}/privacy")
-    async def privacy(self, request: Request, slug: FromPath[str]) -> HTMXBlockTemplate:
-        use_language(request)
-        edition = await editions.edition_by_slug(slug)
-        from govhub.settings import get_settings
-
+    @get("/{slug:str}/privacy", name="congress_privacy", dependencies=EDITION)
+    async def privacy(self, request: Request, edition: ShownEdition) -> HTMXBlockTemplate:
         return page(
             "congress/privacy.html",
             edition=edition,
             retention_days=get_settings().congress_retention_days,
         )
 
-    @post("/{slug:str}/register")
-    async def register(self, request: Request, slug: FromPath[str]) -> HTMXBlockTemplate | Redirect:
-        locale = use_language(request)
-        edition = await editions.edition_by_slug(slug)
+    @post("/{slug:str}/register", name="congress_register", dependencies=EDITION)
+    async def register(
+        self, request: Request, edition: ShownEdition
+    ) -> HTMXBlockTemplate | Redirect:
+        locale = requested_locale(request)
         values = await read_form(request)
         if editions.registration_open(edition) != "open":
-            return await _edition_page(request, slug, values=values, status_code=409)
+            return await _edition_page(request, edition, values=values, status_code=409)
         try:
             form = parse_registration(
                 values, await editions.programme(edition), await _organisations()
@@ -115,23 +123,25 @@ class CongressController(Controller):
             done = await registrations.register(edition, form, locale=locale)
         except FormError as error:
             return await _edition_page(
-                request, slug, values=values, errors=error.errors, status_code=400
+                request, edition, values=values, errors=error.errors, status_code=400
             )
         except registrations.AlreadyRegistered:
             return await _edition_page(
-                request, slug, values=values, duplicate=True, status_code=409
+                request, edition, values=values, duplicate=True, status_code=409
             )
         except registrations.ClosedForRegistration:
-            return await _edition_page(request, slug, values=values, status_code=409)
-        return Redirect(f"/congress/manage/{done.token}?registered=1", status_code=303)
+            return await _edition_page(request, edition, values=values, status_code=409)
+        return Redirect(
+            request.app.route_reverse("congress_manage", token=done.token),
+            query_params={"registered": "1"},
+            status_code=303,
+        )
 
-    @post("/{slug:str}/register/check")
+    @post("/{slug:str}/register/check", name="congress_register_check", dependencies=EDITION)
     async def check(
-        self, request: HTMXRequest, slug: FromPath[str], field: FromQuery[str] = ""
+        self, request: HTMXRequest, edition: ShownEdition, field: FromQuery[str] = ""
     ) -> Template:
         """htmx: one field group, checked as the visitor leaves it."""
-        use_language(request)
-        edition = await editions.edition_by_slug(slug)
         sessions = await editions.programme(edition)
         organisations = await _organisations()
         values = await read_form(request)
@@ -150,26 +160,35 @@ class CongressController(Controller):
                 "sessions": sessions,
                 "counts": await editions.counts(edition, sessions),
                 "organisations": organisations,
-                "check_url": f"/congress/{edition.slug}/register/check",
+                "check_url": request.app.route_reverse(
+                    "congress_register_check", slug=edition.slug
+                ),
             },
         )
+
+
+def _remembered(code: str) -> Cookie:
+    """The language cookie: the visitor's choice, for a year."""
+    return Cookie(
+        key=LANGUAGE_COOKIE,
+        value=code,
+        path="/",
+        samesite="lax",
+        httponly=True,
+        max_age=365 * 24 * 3600,
+    )
 
 
 class LanguageController(Controller):
     include_in_schema = False
 
-    @get("/language/{code:str}")
-    async def switch(self, code: FromPath[str], next: FromQuery[str] = "/congress") -> Redirect:
+    @get("/language/{code:str}", name="language")
+    async def switch(
+        self, request: Request, code: FromPath[str], next: FromQuery[str] = ""
+    ) -> Redirect:
         """The language switcher: remember the choice, go back to the page (no JavaScript)."""
-        target = safe_next(next, "/congress")
+        congress = request.app.route_reverse("congress")
+        target = safe_next(next or congress, congress)
         if code not in LOCALES:
             return Redirect(target, status_code=303)
-        cookie = Cookie(
-            key=LANGUAGE_COOKIE,
-            value=code,
-            path="/",
-            samesite="lax",
-            httponly=True,
-            max_age=365 * 24 * 3600,
-        )
-        return Redirect(target, status_code=303, cookies=[cookie])
+        return Redirect(target, status_code=303, cookies=[_remembered(code)])

@@ -15,13 +15,13 @@ from govhub.congress.tables import (
     RegistrationStatus,
     SessionBooking,
 )
-from govhub.errors import NotFound
 
 __all__ = [
     "Counts",
     "calls_to_action",
     "counts",
     "edition_by_slug",
+    "edition_of",
     "editions",
     "programme",
     "registration_open",
@@ -35,14 +35,18 @@ async def editions() -> tuple[list[Edition], list[Edition]]:
     return [e for e in rows if e.ends_at >= now], [e for e in reversed(rows) if e.ends_at < now]
 
 
-async def edition_by_slug(slug: str) -> Edition:
-    edition = await Edition.objects().where(Edition.slug == slug[:40]).first()
-    if edition is None:
-        raise NotFound()
-    return edition
+async def edition_by_slug(slug: str) -> Edition | None:
+    """The edition at ``slug`` (every edition is public), or None."""
+    return await Edition.objects().where(Edition.slug == slug[:40]).first()
+
+
+async def edition_of(registration: Registration) -> Edition:
+    """The edition a registration is for."""
+    return await Edition.objects().where(Edition.id == registration.edition).first()
 
 
 async def programme(edition: Edition) -> list[CongressSession]:
+    """The edition's sessions, in the order of the day."""
     return (
         await CongressSession.objects()
         .where(CongressSession.edition == edition.id)

@@ -14,10 +14,10 @@ from govhub.validation import FormError, valid_email
 
 __all__ = [
     "FIELDS",
+    "LISTS",
     "RegistrationForm",
     "parse_registration",
     "parse_session_choice",
-    "read_form",
 ]
 
 FIELDS = (
@@ -35,6 +35,7 @@ FIELDS = (
     "newsletter",
 )
 LISTS = ("sessions", "needs")
+"""The fields that are lists of ticked boxes (at most 50 values are read)."""
 _PHONE = re.compile(r"^\+?[0-9 ()-]{7,25}$")
 
 
@@ -58,18 +59,6 @@ class RegistrationForm:
     @property
     def email_key(self) -> str:
         return self.email.strip().lower()
-
-
-async def read_form(request) -> dict:
-    """Every field as typed (stripped strings), and the lists of ticked boxes."""
-    form = await request.form()
-    values: dict = {}
-    for name in FIELDS:
-        value = form.get(name, "")
-        values[name] = value.strip() if isinstance(value, str) else ""
-    for name in LISTS:
-        values[name] = [v for v in form.getall(name, []) if isinstance(v, str)][:50]
-    return values
 
 
 def _too_long(errors: dict, values: dict, name: str, limit: int, message: str) -> None:

@@ -8,50 +8,50 @@ import json
 
 from jinja2_fragments.litestar import HTMXBlockTemplate
 from litestar import Controller, Request, Response, get, post
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect
 
 from govhub.congress import editions, registrations
-from govhub.congress.forms import parse_session_choice, read_form
+from govhub.congress.controllers import in_visitors_language, read_form
+from govhub.congress.deps import (
+    LIVE_REGISTRATION,
+    REGISTRATION,
+    LinkedRegistration,
+    RegistrationEdition,
+)
+from govhub.congress.forms import parse_session_choice
 from govhub.congress.notices import bookings_of
 from govhub.congress.privacy import erase_registration, personal_data
 from govhub.congress.rules import NEED_LABELS
-from govhub.congress.tables import Registration
-from govhub.web.language import use_language
+from govhub.congress.tables import Edition, Registration
 from govhub.web.pages import page
 
 __all__ = ["ManageRegistrationController"]
 
 
 def _private(response):
-    """The page is the link's secret: never indexed (and never stored, see _registration)."""
+    """The page is the link's secret: never indexed (and never stored, see congress.deps)."""
     response.headers["x-robots-tag"] = "noindex, nofollow"
     return response
 
 
-async def _registration(request: Request, token: str) -> Registration:
-    request.scope.setdefault("state", {})["no_store"] = True
-    registration = await registrations.registration_by_token(token)
-    if registration is None or registration.erased_at is not None:
-        raise NotFoundException()
-    return registration
+def _manage_url(request: Request, token: str, done: str) -> str:
+    return request.app.route_reverse("congress_manage", token=token) + f"?done={done}"
 
 
 async def _manage_page(
-    request, token, registration, *, errors=None, chosen=None, notice="", status_code=200
+    request: Request,
+    token: str,
+    registration: Registration,
+    edition: Edition,
+    *,
+    errors=None,
+    chosen=None,
+    status_code=200,
 ) -> HTMXBlockTemplate:
-    edition = await _edition(registration)
     sessions = await editions.programme(edition)
     pairs = await bookings_of(registration.id)
     held = [str(s.id) for _, s in pairs]
-    waiting_position = None
-    if registration.status == "waiting":
-        waiting_position = await Registration.count().where(
-            (Registration.edition == edition.id)
-            & (Registration.status == "waiting")
-            & (Registration.arrival <= registration.arrival)
-        )
     return _private(
         page(
             "congress/manage.html",
@@ -67,37 +67,44 @@ async def _manage_page(
             needs=[
                 NEED_LABELS[c] for c in registration.access_needs.split(",") if c in NEED_LABELS
             ],
-            notice=notice or request.query_params.get("done", ""),
+            notice=request.query_params.get("done", ""),
             registered=request.query_params.get("registered") == "1",
-            waiting_position=waiting_position,
+            waiting_position=await registrations.waiting_position(registration),
             state=editions.registration_open(edition),
         )
     )
 
 
-async def _edition(registration: Registration):
-    from govhub.congress.tables import Edition
-
-    return await Edition.objects().where(Edition.id == registration.edition).first()
+def _confirm_page(
+    template: str, token: str, registration: Registration, edition: Edition
+) -> HTMXBlockTemplate:
+    """The "are you sure?" page before cancelling or erasing."""
+    return _private(page(template, token=token, registration=registration, edition=edition))
 
 
 class ManageRegistrationController(Controller):
     path = "/congress/manage/{token:str}"
     include_in_schema = False
+    before_request = in_visitors_language
 
-    @get("/")
-    async def view(self, request: Request, token: FromPath[str]) -> HTMXBlockTemplate:
-        use_language(request)
-        registration = await _registration(request, token)
-        return await _manage_page(request, token, registration)
+    @get("/", name="congress_manage", dependencies=REGISTRATION)
+    async def view(
+        self,
+        request: Request,
+        token: FromPath[str],
+        registration: LinkedRegistration,
+        edition: RegistrationEdition,
+    ) -> HTMXBlockTemplate:
+        return await _manage_page(request, token, registration, edition)
 
-    @post("/sessions")
-    async def change(self, request: Request, token: FromPath[str]) -> HTMXBlockTemplate | Redirect:
-        use_language(request)
-        registration = await _registration(request, token)
-        if registration.status == "cancelled":
-            raise NotFoundException()
-        edition = await _edition(registration)
+    @post("/sessions", name="congress_change_sessions", dependencies=LIVE_REGISTRATION)
+    async def change(
+        self,
+        request: Request,
+        token: FromPath[str],
+        registration: LinkedRegistration,
+        edition: RegistrationEdition,
+    ) -> HTMXBlockTemplate | Redirect:
         values = await read_form(request)
         errors: dict[str, str] = {}
         chosen = parse_session_choice(values["sessions"], await editions.programme(edition), errors)
@@ -106,37 +113,30 @@ class ManageRegistrationController(Controller):
                 request,
                 token,
                 registration,
+                edition,
                 errors=errors,
                 chosen=values["sessions"],
                 status_code=400,
             )
         changed = await registrations.change_sessions(registration, chosen)
         done = "sessions" if changed else "unchanged"
-        return Redirect(f"/congress/manage/{token}?done={done}", status_code=303)
+        return Redirect(_manage_url(request, token, done), status_code=303)
 
-    @get("/cancel")
-    async def cancel_form(self, request: Request, token: FromPath[str]) -> HTMXBlockTemplate:
-        use_language(request)
-        registration = await _registration(request, token)
-        return _private(
-            page(
-                "congress/cancel.html",
-                token=token,
-                registration=registration,
-                edition=await _edition(registration),
-            )
-        )
+    @get("/cancel", name="congress_cancel_form", dependencies=REGISTRATION)
+    async def cancel_form(
+        self, token: FromPath[str], registration: LinkedRegistration, edition: RegistrationEdition
+    ) -> HTMXBlockTemplate:
+        return _confirm_page("congress/cancel.html", token, registration, edition)
 
-    @post("/cancel")
-    async def cancel(self, request: Request, token: FromPath[str]) -> Redirect:
-        use_language(request)
-        registration = await _registration(request, token)
+    @post("/cancel", name="congress_cancel", dependencies=REGISTRATION)
+    async def cancel(
+        self, request: Request, token: FromPath[str], registration: LinkedRegistration
+    ) -> Redirect:
         await registrations.cancel_registration(registration)
-        return Redirect(f"/congress/manage/{token}?done=cancelled", status_code=303)
+        return Redirect(_manage_url(request, token, "cancelled"), status_code=303)
 
-    @get("/data.json")
-    async def data(self, request: Request, token: FromPath[str]) -> Response:
-        registration = await _registration(request, token)
+    @get("/data.json", name="congress_personal_data", dependencies=REGISTRATION)
+    async def data(self, registration: LinkedRegistration) -> Response:
         body = json.dumps(await personal_data(registration), ensure_ascii=False, indent=2)
         return Response(
             body.encode(),
@@ -149,23 +149,15 @@ class ManageRegistrationController(Controller):
             },
         )
 
-    @get("/erase")
-    async def erase_form(self, request: Request, token: FromPath[str]) -> HTMXBlockTemplate:
-        use_language(request)
-        registration = await _registration(request, token)
-        return _private(
-            page(
-                "congress/erase.html",
-                token=token,
-                registration=registration,
-                edition=await _edition(registration),
-            )
-        )
+    @get("/erase", name="congress_erase_form", dependencies=REGISTRATION)
+    async def erase_form(
+        self, token: FromPath[str], registration: LinkedRegistration, edition: RegistrationEdition
+    ) -> HTMXBlockTemplate:
+        return _confirm_page("congress/erase.html", token, registration, edition)
 
-    @post("/erase")
-    async def erase(self, request: Request, token: FromPath[str]) -> HTMXBlockTemplate:
-        use_language(request)
-        registration = await _registration(request, token)
-        edition = await _edition(registration)
+    @post("/erase", name="congress_erase", dependencies=REGISTRATION)
+    async def erase(
+        self, registration: LinkedRegistration, edition: RegistrationEdition
+    ) -> HTMXBlockTemplate:
         await erase_registration(registration)
         return page("congress/erased.html", edition=edition)

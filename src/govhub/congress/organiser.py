@@ -18,7 +18,6 @@ from govhub import db
 from govhub.accounts.principal import Principal
 from govhub.audit.services import record
 from govhub.congress import places
-from govhub.congress.editions import edition_by_slug
 from govhub.congress.registrations import new_reference
 from govhub.congress.rules import NEED_LABELS, SUMMARY_LABELS, neutralise_cell, summarise_needs
 from govhub.congress.tables import (
@@ -31,23 +30,27 @@ from govhub.congress.tables import (
     SessionBooking,
 )
 from govhub.errors import NotFound
-from govhub.governance.tables import Organisation
+from govhub.governance.tables import Body, Organisation
 from govhub.validation import FormError
 
 __all__ = [
     "add_walk_in",
+    "bodies_to_organise",
+    "can_add_congress",
     "can_check_in",
     "can_organise",
     "check_in_list",
+    "editions_to_run",
     "export_csv",
     "mark_arrived",
     "needs_summary",
-    "organised_edition",
     "waiting_lists",
+    "walk_in_added",
 ]
 
 
 def can_organise(principal: Principal, edition: Edition) -> bool:
+    """Who may organise the edition: its organising body's secretary, and admins."""
     if principal.is_admin:
         return True
     return edition.organising_body is not None and principal.can_manage_body(
@@ -56,18 +59,29 @@ def can_organise(principal: Principal, edition: Edition) -> bool:
 
 
 def can_check_in(principal: Principal, edition: Edition) -> bool:
+    """Who may work the edition's check-in desk: its organisers and the organising body's
+    current members."""
     if can_organise(principal, edition):
         return True
     return edition.organising_body is not None and principal.is_member_of(edition.organising_body)
 
 
-async def organised_edition(slug: str, principal: Principal, *, desk: bool = False) -> Edition:
-    """The edition, for someone who may organise it (or work its desk); 404 for anyone else."""
-    edition = await edition_by_slug(slug)
-    allowed = can_check_in if desk else can_organise
-    if not allowed(principal, edition):
-        raise NotFound()
-    return edition
+def can_add_congress(principal: Principal) -> bool:
+    """Whether the organisers' list offers "Add a congress": admins and secretaries."""
+    return principal.is_admin or bool(principal.secretary_of)
+
+
+async def editions_to_run(principal: Principal) -> list[tuple[Edition, bool]]:
+    """The editions whose desk this person may work, the latest first, each with whether they
+    may also organise it."""
+    rows = await Edition.objects().order_by(Edition.starts_at, ascending=False)
+    return [(e, can_organise(principal, e)) for e in rows if can_check_in(principal, e)]
+
+
+async def bodies_to_organise(principal: Principal) -> list[tuple[str, str]]:
+    """The bodies this person may organise a new congress for: (id, name), by name."""
+    rows = await Body.select(Body.id, Body.name).order_by(Body.name)
+    return [(str(r["id"]), r["name"]) for r in rows if principal.can_manage_body(r["id"])]
 
 
 async def waiting_lists(edition: Edition, sessions: list[CongressSession]) -> dict:
@@ -244,6 +258,15 @@ async def mark_arrived(principal: Principal, edition: Edition, registration_id: 
                 principal, "congress.arrived", registration, summary=registration.reference
             )
     return {"id": registration.id, "name": registration.name, "arrived_at": registration.arrived_at}
+
+
+async def walk_in_added(edition: Edition, reference: str) -> dict | None:
+    """The walk-in just added at the desk (name and reference), to say so on the page."""
+    return (
+        await Registration.select(Registration.name, Registration.reference)
+        .where((Registration.edition == edition.id) & (Registration.reference == reference[:12]))
+        .first()
+    )
 
 
 async def add_walk_in(principal: Principal, edition: Edition, values: dict) -> Registration:

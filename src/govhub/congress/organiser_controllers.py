@@ -12,7 +12,7 @@ from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect
 
 from govhub.congress import editions, organiser
-from govhub.congress.tables import Edition, Registration
+from govhub.congress.deps import DESK_EDITION, ORGANISED_EDITION, DeskEdition, OrganisedEdition
 from govhub.validation import FormError
 from govhub.web.forms import form_values
 from govhub.web.guards import Me, requires_sign_in
@@ -26,22 +26,16 @@ class OrganiseCongressController(Controller):
     guards = [requires_sign_in]
     include_in_schema = False
 
-    @get("/")
+    @get("/", name="congress_organise")
     async def index(self, principal: Me) -> HTMXBlockTemplate:
-        rows = await Edition.objects().order_by(Edition.starts_at, ascending=False)
-        shown = [
-            (e, organiser.can_organise(principal, e))
-            for e in rows
-            if organiser.can_check_in(principal, e)
-        ]
-        can_create = principal.is_admin or bool(principal.secretary_of)
-        return page("congress/organise_index.html", editions=shown, can_create=can_create)
+        return page(
+            "congress/organise_index.html",
+            editions=await organiser.editions_to_run(principal),
+            can_create=organiser.can_add_congress(principal),
+        )
 
-    @get("/{slug:str}")
-    async def dashboard(
-        self, request: HTMXRequest, principal: Me, slug: FromPath[str]
-    ) -> HTMXBlockTemplate:
-        edition = await organiser.organised_edition(slug, principal)
+    @get("/{slug:str}", name="congress_dashboard", dependencies=ORGANISED_EDITION)
+    async def dashboard(self, request: HTMXRequest, edition: OrganisedEdition) -> HTMXBlockTemplate:
         sessions = await editions.programme(edition)
         return page(
             "congress/organise.html",
@@ -54,9 +48,8 @@ class OrganiseCongressController(Controller):
             needs=await organiser.needs_summary(edition, sessions),
         )
 
-    @get("/{slug:str}/registrations.csv")
-    async def export(self, principal: Me, slug: FromPath[str]) -> Response:
-        edition = await organiser.organised_edition(slug, principal)
+    @get("/{slug:str}/registrations.csv", name="congress_export", dependencies=ORGANISED_EDITION)
+    async def export(self, principal: Me, edition: OrganisedEdition) -> Response:
         text = await organiser.export_csv(principal, edition)
         return Response(
             # A byte-order mark, so spreadsheet programs read the names as UTF-8.
@@ -85,51 +78,41 @@ class OrganiseCongressController(Controller):
             added=added,
         )
 
-    @get("/{slug:str}/check-in")
+    @get("/{slug:str}/check-in", name="congress_check_in", dependencies=DESK_EDITION)
     async def check_in(
         self,
         request: HTMXRequest,
-        principal: Me,
-        slug: FromPath[str],
+        edition: DeskEdition,
         q: FromQuery[str] = "",
         added: FromQuery[str] = "",
     ) -> HTMXBlockTemplate:
-        edition = await organiser.organised_edition(slug, principal, desk=True)
-        walk_in = None
-        if added:
-            walk_in = (
-                await Registration.select(Registration.name, Registration.reference)
-                .where(
-                    (Registration.edition == edition.id) & (Registration.reference == added[:12])
-                )
-                .first()
-            )
+        walk_in = await organiser.walk_in_added(edition, added) if added else None
         return await self._desk(request, edition, q=q, added=walk_in)
 
-    @post("/{slug:str}/check-in/{registration_id:int}")
+    @post(
+        "/{slug:str}/check-in/{registration_id:int}",
+        name="congress_arrived",
+        dependencies=DESK_EDITION,
+    )
     async def arrived(
         self,
         request: HTMXRequest,
         principal: Me,
-        slug: FromPath[str],
+        edition: DeskEdition,
         registration_id: FromPath[int],
     ) -> HTMXBlockTemplate | Redirect:
-        edition = await organiser.organised_edition(slug, principal, desk=True)
         await organiser.mark_arrived(principal, edition, registration_id)
         values = await form_values(request, "q")
         if request.htmx:
             return await self._desk(request, edition, q=values["q"])
+        desk = request.app.route_reverse("congress_check_in", slug=edition.slug)
         query = urlencode({"q": values["q"]})
-        return Redirect(
-            f"/congress/organise/{slug}/check-in?{query}#person-{registration_id}",
-            status_code=303,
-        )
+        return Redirect(f"{desk}?{query}#person-{registration_id}", status_code=303)
 
-    @post("/{slug:str}/walk-ins")
+    @post("/{slug:str}/walk-ins", name="congress_walk_in", dependencies=DESK_EDITION)
     async def walk_in(
-        self, request: Request, principal: Me, slug: FromPath[str]
+        self, request: Request, principal: Me, edition: DeskEdition
     ) -> HTMXBlockTemplate | Redirect:
-        edition = await organiser.organised_edition(slug, principal, desk=True)
         values = await form_values(request, "name", "attending_as")
         try:
             added = await organiser.add_walk_in(principal, edition, values)
@@ -137,6 +120,5 @@ class OrganiseCongressController(Controller):
             return await self._desk(
                 None, edition, values=values, errors=error.errors, status_code=400
             )
-        return Redirect(
-            f"/congress/organise/{slug}/check-in?added={added.reference}", status_code=303
-        )
+        desk = request.app.route_reverse("congress_check_in", slug=edition.slug)
+        return Redirect(desk, query_params={"added": added.reference}, status_code=303)

@@ -38,10 +38,12 @@ from govhub.congress.tables import (
 __all__ = [
     "LOCKING",
     "allocate_sessions",
+    "confirmed_count",
     "free_session_places",
     "holding_places",
     "next_arrival",
     "promote_next_waiting",
+    "session_places_taken",
 ]
 
 LOCKING: Literal["full", "database", "off"] = "full"
@@ -138,12 +140,14 @@ async def _next_booking_arrival(session_id: int) -> int:
 
 
 async def confirmed_count(edition_id: int) -> int:
+    """How many people have a place in the congress."""
     return await Registration.count().where(
         (Registration.edition == edition_id) & (Registration.status == RegistrationStatus.confirmed)
     )
 
 
-async def _session_taken(session_id: int) -> int:
+async def session_places_taken(session_id: int) -> int:
+    """How many people have a place in the session."""
     return await SessionBooking.count().where(
         (SessionBooking.session == session_id) & (SessionBooking.status == BookingStatus.confirmed)
     )
@@ -157,7 +161,7 @@ async def allocate_sessions(
     made = []
     for session in sessions:
         if registration.status == RegistrationStatus.confirmed:
-            free = await _session_taken(session.id) < session.capacity
+            free = await session_places_taken(session.id) < session.capacity
             status = BookingStatus.confirmed if free else BookingStatus.waiting
         else:
             status = BookingStatus.pending
@@ -182,7 +186,7 @@ async def free_session_places(session_ids: Iterable[int]) -> set[int]:
         session = await CongressSession.objects().where(CongressSession.id == session_id).first()
         if session is None:
             continue
-        free = session.capacity - await _session_taken(session_id)
+        free = session.capacity - await session_places_taken(session_id)
         if free <= 0:
             continue
         waiting = (
@@ -226,7 +230,7 @@ async def promote_next_waiting(edition: Edition) -> Registration | None:
     )
     for booking in sorted(pending, key=lambda b: b.session.starts_at):
         session = booking.session
-        free = await _session_taken(session.id) < session.capacity
+        free = await session_places_taken(session.id) < session.capacity
         await SessionBooking.update(
             {
                 SessionBooking.status: BookingStatus.confirmed if free else BookingStatus.waiting,

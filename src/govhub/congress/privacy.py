@@ -16,7 +16,9 @@ from piccolo.query import WhereRaw
 
 from govhub import clock
 from govhub.audit.tables import AuditEntry
+from govhub.congress.editions import edition_of
 from govhub.congress.notices import bookings_of
+from govhub.congress.registrations import cancel_registration
 from govhub.congress.reminders import forget_reminders
 from govhub.congress.rules import NEED_LABELS, retention_cutoff
 from govhub.congress.tables import Edition, Registration, RegistrationStatus
@@ -33,7 +35,7 @@ ERASED = "[erased]"
 
 async def personal_data(registration: Registration) -> dict:
     """Everything we hold about the registrant, for them to download (UK GDPR article 15)."""
-    edition = await Edition.objects().where(Edition.id == registration.edition).first()
+    edition = await edition_of(registration)
     organisation = None
     if registration.organisation:
         row = await Organisation.select(Organisation.name).where(
@@ -137,8 +139,6 @@ async def erase_personal_data(registration: Registration) -> None:
 async def erase_registration(registration: Registration) -> None:
     """The registrant's own "erase my registration": cancel (handing the place on, without
     emailing them again) and erase, in that order."""
-    from govhub.congress.registrations import cancel_registration
-
     if registration.status != RegistrationStatus.cancelled:
         await cancel_registration(registration, notify=False)
     async with Registration._meta.db.transaction():

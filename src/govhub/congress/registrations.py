@@ -1,5 +1,6 @@
-"""Registering for a congress, changing sessions and cancelling: each one transaction under
-the places lock (see :mod:`govhub.congress.places`), with its email sent after commit."""
+"""Registering for a congress, changing sessions and cancelling, and where someone waiting
+stands: each change is one transaction under the places lock (see
+:mod:`govhub.congress.places`), with its email sent after commit."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from govhub import clock
 from govhub.accounts.secrets import hash_token
 from govhub.audit.services import record
 from govhub.congress import places
+from govhub.congress.editions import edition_of
 from govhub.congress.forms import RegistrationForm
 from govhub.congress.notices import (
     bookings_of,
@@ -40,6 +42,7 @@ __all__ = [
     "new_reference",
     "register",
     "registration_by_token",
+    "waiting_position",
 ]
 
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read out on the phone
@@ -71,6 +74,18 @@ async def registration_by_token(token: str) -> Registration | None:
         await Registration.objects()
         .where(Registration.manage_token_hash == hash_token(token))
         .first()
+    )
+
+
+async def waiting_position(registration: Registration) -> int | None:
+    """Where a registration waiting for a place stands in the queue (1 is next); None when
+    it is not waiting."""
+    if registration.status != RegistrationStatus.waiting:
+        return None
+    return await Registration.count().where(
+        (Registration.edition == registration.edition)
+        & (Registration.status == RegistrationStatus.waiting)
+        & (Registration.arrival <= registration.arrival)
     )
 
 
@@ -164,7 +179,7 @@ async def hand_on_places(
 async def cancel_registration(registration: Registration, *, notify: bool = True) -> bool:
     """Cancel a registration: CANCEL to them (when they had an invite), and the place to the
     first person waiting. False when it was already cancelled."""
-    edition = await Edition.objects().where(Edition.id == registration.edition).first()
+    edition = await edition_of(registration)
     messages: list[OutboxMessage] = []
     async with places.holding_places(edition.id):
         current = await _reload(registration.id)
@@ -202,7 +217,7 @@ async def change_sessions(registration: Registration, chosen: list[CongressSessi
     Sessions kept keep their place or their turn; places given up go to whoever waits.
     Returns False when nothing changed.
     """
-    edition = await Edition.objects().where(Edition.id == registration.edition).first()
+    edition = await edition_of(registration)
     wanted = {s.id for s in chosen}
     messages: list[OutboxMessage] = []
     async with places.holding_places(edition.id, wanted):

@@ -12,7 +12,7 @@ from govhub import clock
 from govhub.audit.tables import AuditEntry
 from govhub.calendar.tables import Reminder
 from govhub.congress import registrations
-from govhub.congress.planning import edition_values
+from govhub.congress.edition_setup import edition_values
 from govhub.congress.tables import (
     CongressCallToAction,
     CongressSession,
