@@ -51,7 +51,9 @@ class KeptConnectionSQLiteEngine(SQLiteEngine):
     async def _open(self) -> aiosqlite.Connection:
         pending = aiosqlite.connect(**self.connection_kwargs)
         # Autocommit between uses, so nothing is lost if the process exits without closing:
-        # a daemon thread lets it exit.
+        # a daemon thread lets it exit. aiosqlite offers no public way to ask for one; its
+        # release is pinned and tests/integration/platform/test_library_internals.py checks
+        # that ``_thread`` is still where this looks.
         if thread := getattr(pending, "_thread", None):
             thread.daemon = True
         connection = await pending
@@ -78,7 +80,7 @@ class KeptConnectionSQLiteEngine(SQLiteEngine):
         else:
             self._spares.append(connection)
 
-    async def _run_in_new_connection(
+    async def _run_in_new_connection(  # Piccolo's (private; Piccolo is pinned, and tested)
         self,
         query: str,
         args: list[Any] | None = None,

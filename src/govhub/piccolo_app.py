@@ -12,6 +12,8 @@ from govhub.meetings import tables as meetings
 from govhub.settings import PROJECT_ROOT
 from govhub.system import WorkerHeartbeat
 
+# Parents before their children: emptied in reverse order, nothing is refused (ON DELETE
+# RESTRICT; see the baseline migration) and nothing cascades.
 TABLES = [
     governance.Organisation,
     governance.Person,
@@ -27,9 +29,9 @@ TABLES = [
     accounts.RateLimitCounter,
     AuditEntry,
     OutboxMessage,
-    meetings.TermsOfReference,
     meetings.MeetingSeries,
     meetings.Meeting,
+    meetings.TermsOfReference,
     meetings.MeetingChange,
     meetings.AgendaItem,
     meetings.AgendaItemCallToAction,

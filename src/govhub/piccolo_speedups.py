@@ -1,10 +1,16 @@
-"""A faster ``ForeignKey.__getattribute__`` for Piccolo 1.x, with the same results.
+"""A faster ``ForeignKey.__getattribute__`` for Piccolo 1.38.0, with the same results.
 
 Piccolo's version starts every attribute read of a foreign key column (``Meeting.body``,
 ``Action.meeting.starts_at``, and the hundreds of reads inside each query it builds) with
 ``name not in dir(self)``, which lists and sorts every attribute of the column. That check only
 matters for a lazy reference whose proxy columns are not set yet, so here it comes last, after
 the cheap questions. It was a quarter of the time of an uncached meeting page.
+
+It replaces one of Piccolo's internals, so it is written for one Piccolo release: pyproject.toml
+pins that release, :func:`install` keeps Piccolo's own on any other, and
+tests/unit/test_piccolo_speedups.py compares the two (joins, proxy columns, lazy references, call
+chains) and fails on an upgrade until the body below has been checked against the new release's
+and ``WRITTEN_FOR`` raised.
 """
 
 from __future__ import annotations
@@ -16,9 +22,10 @@ from piccolo.columns.base import Column
 from piccolo.columns.column_types import ForeignKey
 from piccolo.columns.reference import LazyTableReference
 
-__all__ = ["install"]
+__all__ = ["WRITTEN_FOR", "install"]
 
-_SUPPORTED = ("1.",)  # the body below mirrors Piccolo 1.x's; re-check it before 2.x
+WRITTEN_FOR = "1.38.0"
+"""The Piccolo release whose ``ForeignKey.__getattribute__`` the body below mirrors."""
 PICCOLOS_OWN = ForeignKey.__getattribute__
 
 
@@ -70,7 +77,7 @@ def _getattribute(self: ForeignKey, name: str) -> Any:
 
 def install() -> bool:
     """Use the faster lookup; False (and Piccolo's own) on a Piccolo it was not written for."""
-    if not piccolo.__VERSION__.startswith(_SUPPORTED):
+    if piccolo.__VERSION__ != WRITTEN_FOR:
         return False
     ForeignKey.__getattribute__ = _getattribute  # type: ignore[method-assign]
     return True

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from piccolo.columns import Boolean, ForeignKey, Integer, Timestamptz, Varchar
+from piccolo.columns import Boolean, ForeignKey, Integer, OnDelete, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -14,7 +14,7 @@ __all__ = ["PasswordResetToken", "RateLimitCounter", "User", "UserSession"]
 class User(Table, tablename="account"):
     """Someone who signs in: a person who runs or sits on bodies, or a partnership admin."""
 
-    person = ForeignKey(Person, null=False, required=True)
+    person = ForeignKey(Person, null=False, required=True, on_delete=OnDelete.restrict)
     email = Varchar(length=254, required=True)  # lower-cased; unique index in the migration
     password_hash = Varchar(length=200, default="")
     is_admin = Boolean(default=False)
@@ -32,7 +32,7 @@ class UserSession(Table):
     """A signed-in browser. The cookie holds a random token; only its hash is stored."""
 
     token_hash = Varchar(length=64, required=True)
-    user = ForeignKey(User, null=False, required=True, index=True)
+    user = ForeignKey(User, null=False, required=True, index=True, on_delete=OnDelete.cascade)
     created_at = Timestamptz(default=TimestamptzNow())
     last_seen_at = Timestamptz(default=TimestamptzNow())
     mfa_pending = Boolean(default=False)
@@ -41,7 +41,7 @@ class UserSession(Table):
 
 class PasswordResetToken(Table):
     token_hash = Varchar(length=64, required=True)
-    user = ForeignKey(User, null=False, required=True)
+    user = ForeignKey(User, null=False, required=True, on_delete=OnDelete.cascade)
     created_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz()
     used_at = Timestamptz(null=True, default=None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from piccolo.columns import JSON, ForeignKey, Integer, Timestamptz, Varchar
+from piccolo.columns import JSON, ForeignKey, Integer, OnDelete, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -14,12 +14,12 @@ __all__ = ["AuditEntry"]
 
 class AuditEntry(Table):
     at = Timestamptz(default=TimestamptzNow(), index=True)
-    actor = ForeignKey(User, null=True, default=None, index=True)
+    actor = ForeignKey(User, null=True, default=None, index=True, on_delete=OnDelete.restrict)
     actor_name = Varchar(length=200, default="")  # kept if the account goes
     action = Varchar(length=80, required=True)  # dotted: "membership.ended"
     object_type = Varchar(length=40, required=True)
     object_id = Integer(null=True, default=None)
     summary = Varchar(length=300, default="")
-    body = ForeignKey(Body, null=True, default=None, index=True)
+    body = ForeignKey(Body, null=True, default=None, index=True, on_delete=OnDelete.restrict)
     before = JSON(null=True, default=None)
     after = JSON(null=True, default=None)

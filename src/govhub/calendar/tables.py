@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from piccolo.columns import ForeignKey, Integer, Timestamptz, Varchar
+from piccolo.columns import ForeignKey, Integer, OnDelete, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -36,7 +36,7 @@ class Reminder(Table):
     label = Varchar(length=60, default="")  # "7 days before", "agenda deadline"
     due_at = Timestamptz(required=True, index=True)
     state = Varchar(length=10, choices=ReminderState, default=ReminderState.pending, index=True)
-    message = ForeignKey(OutboxMessage, null=True, default=None)
+    message = ForeignKey(OutboxMessage, null=True, default=None, on_delete=OnDelete.restrict)
     created_at = Timestamptz(default=TimestamptzNow())
 
 
@@ -44,7 +44,7 @@ class FeedToken(Table):
     """A person's personal feed address. The token is derived from the secret key and ``nonce``;
     only its hash is looked up, so the table alone does not give the address away."""
 
-    user = ForeignKey(User, required=True)
+    user = ForeignKey(User, required=True, on_delete=OnDelete.cascade)
     nonce = Varchar(length=64, required=True)
     token_hash = Varchar(length=64, required=True)
     created_at = Timestamptz(default=TimestamptzNow())

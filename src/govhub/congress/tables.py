@@ -12,6 +12,7 @@ from piccolo.columns import (
     Boolean,
     ForeignKey,
     Integer,
+    OnDelete,
     Text,
     Timestamptz,
     Varchar,
@@ -73,7 +74,7 @@ class Edition(Table, tablename="congress_edition"):
     registration_opens_at = Timestamptz(required=True)
     registration_closes_at = Timestamptz(required=True)
     # Its secretary (and admins) run the congress; its current members may check people in.
-    organising_body = ForeignKey(Body, null=True, default=None)
+    organising_body = ForeignKey(Body, null=True, default=None, on_delete=OnDelete.restrict)
     uid_salt = Varchar(length=40, default="")  # part of each registration's calendar UID
     sequence = Integer(default=0)  # raised when the congress moves: every invite updates
     created_at = Timestamptz(default=TimestamptzNow())
@@ -82,14 +83,16 @@ class Edition(Table, tablename="congress_edition"):
 class CongressCallToAction(Table):
     """Which of the plan's calls to action an edition addresses."""
 
-    edition = ForeignKey(Edition, null=False, required=True, index=True)
-    call_to_action = ForeignKey(CallToAction, null=False, required=True)
+    edition = ForeignKey(Edition, null=False, required=True, index=True, on_delete=OnDelete.cascade)
+    call_to_action = ForeignKey(
+        CallToAction, null=False, required=True, on_delete=OnDelete.restrict
+    )
 
 
 class CongressSession(Table):
     """A session or workshop in an edition's programme, with its own places."""
 
-    edition = ForeignKey(Edition, null=False, required=True, index=True)
+    edition = ForeignKey(Edition, null=False, required=True, index=True, on_delete=OnDelete.cascade)
     title = Varchar(length=200, required=True)
     description = Text(default="")
     starts_at = Timestamptz(required=True)
@@ -102,7 +105,9 @@ class CongressSession(Table):
 class Registration(Table, tablename="congress_registration"):
     """One person's registration for one edition; one per email address per edition."""
 
-    edition = ForeignKey(Edition, null=False, required=True, index=True)
+    edition = ForeignKey(
+        Edition, null=False, required=True, index=True, on_delete=OnDelete.restrict
+    )
     status = Varchar(length=10, choices=RegistrationStatus, required=True)
     # The order in which the lock was taken: the waiting list is served in this order.
     arrival = Integer(required=True)
@@ -113,7 +118,7 @@ class Registration(Table, tablename="congress_registration"):
     email_key = Varchar(length=280, required=True)
     phone = Varchar(length=40, default="")
     attending_as = Varchar(length=10, choices=AttendingAs, default=AttendingAs.resident)
-    organisation = ForeignKey(Organisation, null=True, default=None)
+    organisation = ForeignKey(Organisation, null=True, default=None, on_delete=OnDelete.restrict)
     organisation_name = Varchar(length=200, default="")  # typed, when not in our list
     attending_other = Varchar(length=200, default="")
     postcode = Varchar(length=10, default="")
@@ -137,8 +142,12 @@ class Registration(Table, tablename="congress_registration"):
 class SessionBooking(Table, tablename="congress_session_booking"):
     """A registration's place (or place in the queue) in one session."""
 
-    registration = ForeignKey(Registration, null=False, required=True, index=True)
-    session = ForeignKey(CongressSession, null=False, required=True, index=True)
+    registration = ForeignKey(
+        Registration, null=False, required=True, index=True, on_delete=OnDelete.cascade
+    )
+    session = ForeignKey(
+        CongressSession, null=False, required=True, index=True, on_delete=OnDelete.restrict
+    )
     status = Varchar(length=10, choices=BookingStatus, required=True)
     arrival = Integer(required=True)
     created_at = Timestamptz(default=TimestamptzNow())

@@ -9,6 +9,7 @@ from piccolo.columns import (
     Date,
     ForeignKey,
     Integer,
+    OnDelete,
     Text,
     Timestamptz,
     Varchar,
@@ -110,7 +111,7 @@ class Body(Table):
     short_name = Varchar(length=60, default="")
     slug = Varchar(length=100, required=True)
     kind = Varchar(length=20, choices=BodyKind, default=BodyKind.other)
-    reports_to = ForeignKey("self", null=True, default=None)
+    reports_to = ForeignKey("self", null=True, default=None, on_delete=OnDelete.set_null)
     purpose = Text(default="")
     is_public = Boolean(default=True)
     # Members are reminded this many days before each meeting (comma-separated, e.g. "7,1").
@@ -123,9 +124,11 @@ class Body(Table):
 class Membership(Table):
     """A person sitting on a body; an ended membership stays as history."""
 
-    person = ForeignKey(Person, null=False, required=True)
-    body = ForeignKey(Body, null=False, required=True, index=True)
-    organisation = ForeignKey(Organisation, null=True, default=None, index=True)
+    person = ForeignKey(Person, null=False, required=True, on_delete=OnDelete.restrict)
+    body = ForeignKey(Body, null=False, required=True, index=True, on_delete=OnDelete.restrict)
+    organisation = ForeignKey(
+        Organisation, null=True, default=None, index=True, on_delete=OnDelete.restrict
+    )
     role = Varchar(length=20, choices=Role, default=Role.member)
     start_date = Date(required=True)
     end_date = Date(null=True, default=None)
@@ -141,7 +144,7 @@ class Plan(Table):
 
 
 class CallToAction(Table):
-    plan = ForeignKey(Plan, null=False, required=True)
+    plan = ForeignKey(Plan, null=False, required=True, on_delete=OnDelete.cascade)
     number = Integer(required=True)
     title = Varchar(length=300, required=True)
     description = Text(default="")
@@ -150,5 +153,5 @@ class CallToAction(Table):
 class BodyCallToAction(Table):
     """Which calls to action a body works towards."""
 
-    body = ForeignKey(Body, null=False, required=True, index=True)
-    call_to_action = ForeignKey(CallToAction, null=False, required=True)
+    body = ForeignKey(Body, null=False, required=True, index=True, on_delete=OnDelete.cascade)
+    call_to_action = ForeignKey(CallToAction, null=False, required=True, on_delete=OnDelete.cascade)

@@ -10,6 +10,7 @@ from piccolo.columns import (
     Date,
     ForeignKey,
     Integer,
+    OnDelete,
     Text,
     Timestamptz,
     Varchar,
@@ -94,7 +95,7 @@ class ActionStatus(StrEnum):
 class MeetingSeries(Table):
     """A regular series ("first Tuesday of each quarter"): an RFC 5545 rule and its exceptions."""
 
-    body = ForeignKey(Body, null=False, required=True, index=True)
+    body = ForeignKey(Body, null=False, required=True, index=True, on_delete=OnDelete.restrict)
     title = Varchar(length=200, required=True)
     rrule = Text(required=True)  # e.g. FREQ=MONTHLY;INTERVAL=3;BYDAY=1TU
     first_starts_at = Timestamptz()  # the first occurrence, local wall time kept via time_zone
@@ -107,9 +108,9 @@ class MeetingSeries(Table):
 
 
 class Meeting(Table):
-    body = ForeignKey(Body, null=False, required=True, index=True)
+    body = ForeignKey(Body, null=False, required=True, index=True, on_delete=OnDelete.restrict)
     # No index: Piccolo would name it "meeting_series", the series table's own name.
-    series = ForeignKey(MeetingSeries, null=True, default=None)
+    series = ForeignKey(MeetingSeries, null=True, default=None, on_delete=OnDelete.set_null)
     title = Varchar(length=200, required=True)
     starts_at = Timestamptz(index=True)
     ends_at = Timestamptz()
@@ -123,7 +124,7 @@ class Meeting(Table):
     agenda_state = Varchar(length=10, choices=AgendaState, default=AgendaState.draft)
     agenda_published_at = Timestamptz(null=True, default=None)
     minutes_state = Varchar(length=10, choices=MinutesState, default=MinutesState.none)
-    minutes_approved_at = ForeignKey("self", null=True, default=None)
+    minutes_approved_at = ForeignKey("self", null=True, default=None, on_delete=OnDelete.no_action)
     # When members were first sent the emailed invitation; empty until the meeting comes
     # within the invitation horizon (see govhub.meetings.invitations).
     invites_sent_at = Timestamptz(null=True, default=None)
@@ -134,7 +135,7 @@ class Meeting(Table):
 class TermsOfReference(Table):
     """One version of a body's terms of reference: draft -> approved -> superseded."""
 
-    body = ForeignKey(Body, null=False, required=True, index=True)
+    body = ForeignKey(Body, null=False, required=True, index=True, on_delete=OnDelete.restrict)
     version = Integer(required=True)
     state = Varchar(length=12, choices=TorState, default=TorState.draft)
     purpose = Text(default="")
@@ -147,27 +148,31 @@ class TermsOfReference(Table):
     reporting = Text(default="")  # whom it reports to, and how
     decision_making = Text(default="")
     review_date = Date(null=True, default=None)
-    approved_at = ForeignKey(Meeting, null=True, default=None)
+    approved_at = ForeignKey(Meeting, null=True, default=None, on_delete=OnDelete.restrict)
     approved_on = Date(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
-    created_by = ForeignKey(User, null=True, default=None)
+    created_by = ForeignKey(User, null=True, default=None, on_delete=OnDelete.restrict)
 
 
 class MeetingChange(Table):
     """A meeting's history: each move or cancellation, with the old values kept."""
 
-    meeting = ForeignKey(Meeting, null=False, required=True, index=True)
+    meeting = ForeignKey(
+        Meeting, null=False, required=True, index=True, on_delete=OnDelete.restrict
+    )
     kind = Varchar(length=20, required=True)  # "rescheduled", "cancelled", "venue_changed"
     old_starts_at = Timestamptz(null=True, default=None)
     new_starts_at = Timestamptz(null=True, default=None)
     old_venue = Text(default="")
     reason = Text(default="")
     at = Timestamptz(default=TimestamptzNow())
-    by = ForeignKey(User, null=True, default=None)
+    by = ForeignKey(User, null=True, default=None, on_delete=OnDelete.restrict)
 
 
 class AgendaItem(Table):
-    meeting = ForeignKey(Meeting, null=False, required=True, index=True)
+    meeting = ForeignKey(
+        Meeting, null=False, required=True, index=True, on_delete=OnDelete.restrict
+    )
     position = Integer(required=True)
     title = Varchar(length=300, required=True)
     presenter = Varchar(length=200, default="")
@@ -180,14 +185,16 @@ class AgendaItem(Table):
 
 
 class AgendaItemCallToAction(Table):
-    item = ForeignKey(AgendaItem, null=False, required=True, index=True)
-    call_to_action = ForeignKey(CallToAction, null=False, required=True)
+    item = ForeignKey(AgendaItem, null=False, required=True, index=True, on_delete=OnDelete.cascade)
+    call_to_action = ForeignKey(
+        CallToAction, null=False, required=True, on_delete=OnDelete.restrict
+    )
 
 
 class Paper(Table):
     """A file attached to an agenda item, stored under a generated name."""
 
-    item = ForeignKey(AgendaItem, null=False, required=True, index=True)
+    item = ForeignKey(AgendaItem, null=False, required=True, index=True, on_delete=OnDelete.cascade)
     title = Varchar(length=300, required=True)
     original_name = Varchar(length=255, default="")
     stored_name = Varchar(length=100, required=True)
@@ -195,16 +202,18 @@ class Paper(Table):
     size = Integer(default=0)
     sha256 = Varchar(length=64, default="")
     uploaded_at = Timestamptz(default=TimestamptzNow())
-    uploaded_by = ForeignKey(User, null=True, default=None)
+    uploaded_by = ForeignKey(User, null=True, default=None, on_delete=OnDelete.restrict)
 
 
 class Attendance(Table):
     """Who was at a meeting: members, substitutes standing in for an organisation, guests."""
 
-    meeting = ForeignKey(Meeting, null=False, required=True, index=True)
-    person = ForeignKey(Person, null=True, default=None)
-    membership = ForeignKey(Membership, null=True, default=None)
-    organisation = ForeignKey(Organisation, null=True, default=None)
+    meeting = ForeignKey(
+        Meeting, null=False, required=True, index=True, on_delete=OnDelete.restrict
+    )
+    person = ForeignKey(Person, null=True, default=None, on_delete=OnDelete.restrict)
+    membership = ForeignKey(Membership, null=True, default=None, on_delete=OnDelete.restrict)
+    organisation = ForeignKey(Organisation, null=True, default=None, on_delete=OnDelete.restrict)
     role = Varchar(length=20, default="member")  # the Role they attend in
     status = Varchar(length=10, choices=AttendanceStatus, default=AttendanceStatus.present)
     is_substitute = Boolean(default=False)
@@ -215,28 +224,34 @@ class Attendance(Table):
 class Declaration(Table):
     """A declaration of interest on an agenda item."""
 
-    meeting = ForeignKey(Meeting, null=False, required=True, index=True)
-    item = ForeignKey(AgendaItem, null=True, default=None)
-    person = ForeignKey(Person, null=True, default=None)
+    meeting = ForeignKey(
+        Meeting, null=False, required=True, index=True, on_delete=OnDelete.restrict
+    )
+    item = ForeignKey(AgendaItem, null=True, default=None, on_delete=OnDelete.set_null)
+    person = ForeignKey(Person, null=True, default=None, on_delete=OnDelete.restrict)
     interest = Text(required=True)
 
 
 class Decision(Table):
-    meeting = ForeignKey(Meeting, null=False, required=True, index=True)
-    item = ForeignKey(AgendaItem, null=True, default=None)
+    meeting = ForeignKey(
+        Meeting, null=False, required=True, index=True, on_delete=OnDelete.restrict
+    )
+    item = ForeignKey(AgendaItem, null=True, default=None, on_delete=OnDelete.set_null)
     text = Text(required=True)
 
 
 class Action(Table):
     """An action from a meeting, tracked on the body's action log until it is done."""
 
-    body = ForeignKey(Body, null=False, required=True, index=True)
-    meeting = ForeignKey(Meeting, null=False, required=True, index=True)
-    item = ForeignKey(AgendaItem, null=True, default=None)
+    body = ForeignKey(Body, null=False, required=True, index=True, on_delete=OnDelete.restrict)
+    meeting = ForeignKey(
+        Meeting, null=False, required=True, index=True, on_delete=OnDelete.restrict
+    )
+    item = ForeignKey(AgendaItem, null=True, default=None, on_delete=OnDelete.set_null)
     description = Text(required=True)
-    owner = ForeignKey(Person, null=True, default=None)
+    owner = ForeignKey(Person, null=True, default=None, on_delete=OnDelete.restrict)
     owner_name = Varchar(length=200, default="")
-    organisation = ForeignKey(Organisation, null=True, default=None)
+    organisation = ForeignKey(Organisation, null=True, default=None, on_delete=OnDelete.restrict)
     due_date = Date(null=True, default=None)
     status = Varchar(length=10, choices=ActionStatus, default=ActionStatus.open)
     completed_on = Date(null=True, default=None)
