@@ -34,7 +34,7 @@ from govhub.mail.controllers import OutboxController
 from govhub.meetings.agenda_controllers import AgendaController
 from govhub.meetings.controllers import MeetingsController
 from govhub.meetings.papers_controllers import PapersController
-from govhub.meetings.record_controllers import RecordController
+from govhub.meetings.record_controllers import ReadRecordController, RecordController
 from govhub.meetings.scheduling_controllers import SchedulingController
 from govhub.meetings.terms_controllers import TermsController
 from govhub.settings import PROJECT_ROOT, Settings, get_settings
@@ -108,6 +108,7 @@ def create_app(
             TermsController,
             PapersController,
             RecordController,
+            ReadRecordController,
             CalendarController,
             CongressController,
             ManageRegistrationController,

@@ -35,7 +35,7 @@ from govhub.web.forms import form_values
 from govhub.web.guards import Me, requires_sign_in
 from govhub.web.pages import page as _page
 
-__all__ = ["RecordController"]
+__all__ = ["ReadRecordController", "RecordController"]
 
 STATUS_LABELS = [(s.value, s.value.capitalize()) for s in AttendanceStatus]
 ACTION_STATUSES = [(s.value, s.value.capitalize()) for s in ActionStatus]
@@ -154,16 +154,16 @@ async def _action_log(
 
 
 class RecordController(Controller):
+    """Recording a meeting: the body's secretary and admins only."""
+
+    path = "/manage/meetings/{meeting_id:int}"
+    guards = [requires_sign_in]
+    dependencies = MANAGED_MEETING
     include_in_schema = False
 
     # Attendance and quorum
 
-    @get(
-        "/manage/meetings/{meeting_id:int}/attendance",
-        name="attendance",
-        guards=[requires_sign_in],
-        dependencies=MANAGED_MEETING,
-    )
+    @get("/attendance", name="attendance")
     async def attendance(
         self, meeting: ManagedMeeting, saved: FromQuery[str | None] = None
     ) -> HTMXBlockTemplate:
@@ -171,12 +171,7 @@ class RecordController(Controller):
         sheet = await attendance.saved_attendance(meeting, members)
         return await _attendance_page(meeting, sheet, saved=bool(saved))
 
-    @post(
-        "/manage/meetings/{meeting_id:int}/attendance",
-        name="attendance_save",
-        guards=[requires_sign_in],
-        dependencies=MANAGED_MEETING,
-    )
+    @post("/attendance", name="attendance_save")
     async def save_attendance(
         self, request: Request, meeting: ManagedMeeting, principal: Me
     ) -> HTMXBlockTemplate | Redirect:
@@ -189,12 +184,7 @@ class RecordController(Controller):
         path = request.app.route_reverse("attendance", meeting_id=meeting.id)
         return Redirect(f"{path}?saved=1", status_code=303)
 
-    @post(
-        "/manage/meetings/{meeting_id:int}/attendance/quorum",
-        name="attendance_quorum",
-        guards=[requires_sign_in],
-        dependencies=MANAGED_MEETING,
-    )
+    @post("/attendance/quorum", name="attendance_quorum")
     async def quorum(self, request: Request, meeting: ManagedMeeting) -> HTMXBlockTemplate:
         """The quorum panel alone, for the attendance form as it stands (nothing is saved)."""
         members = await attendance.current_members(meeting)
@@ -204,21 +194,11 @@ class RecordController(Controller):
 
     # Minutes: notes, declarations, decisions, actions, approval
 
-    @get(
-        "/manage/meetings/{meeting_id:int}/minutes",
-        name="minutes_edit",
-        guards=[requires_sign_in],
-        dependencies=MANAGED_MEETING,
-    )
+    @get("/minutes", name="minutes_edit")
     async def minutes(self, meeting: ManagedMeeting) -> HTMXBlockTemplate:
         return await _minutes_page(meeting)
 
-    @post(
-        "/manage/meetings/{meeting_id:int}/minutes",
-        name="minutes_notes",
-        guards=[requires_sign_in],
-        dependencies=MANAGED_MEETING,
-    )
+    @post("/minutes", name="minutes_notes")
     async def save_notes(
         self, request: Request, meeting: ManagedMeeting, principal: Me
     ) -> HTMXBlockTemplate | Redirect:
@@ -232,12 +212,7 @@ class RecordController(Controller):
             lambda: minutes.save_notes(principal, meeting, items, values),
         )
 
-    @post(
-        "/manage/meetings/{meeting_id:int}/declarations",
-        name="declaration_add",
-        guards=[requires_sign_in],
-        dependencies=MANAGED_MEETING,
-    )
+    @post("/declarations", name="declaration_add")
     async def add_declaration(
         self, request: Request, meeting: ManagedMeeting, principal: Me
     ) -> HTMXBlockTemplate | Redirect:
@@ -252,12 +227,7 @@ class RecordController(Controller):
             lambda: minutes.add_declaration(principal, meeting, values, declarers, items),
         )
 
-    @post(
-        "/manage/meetings/{meeting_id:int}/declarations/{declaration_id:int}/remove",
-        name="declaration_remove",
-        guards=[requires_sign_in],
-        dependencies=MANAGED_MEETING,
-    )
+    @post("/declarations/{declaration_id:int}/remove", name="declaration_remove")
     async def remove_declaration(
         self,
         request: Request,
@@ -273,12 +243,7 @@ class RecordController(Controller):
             lambda: minutes.remove_declaration(principal, meeting, declaration_id),
         )
 
-    @post(
-        "/manage/meetings/{meeting_id:int}/decisions",
-        name="decision_add",
-        guards=[requires_sign_in],
-        dependencies=MANAGED_MEETING,
-    )
+    @post("/decisions", name="decision_add")
     async def add_decision(
         self, request: Request, meeting: ManagedMeeting, principal: Me
     ) -> HTMXBlockTemplate | Redirect:
@@ -292,12 +257,7 @@ class RecordController(Controller):
             lambda: minutes.add_decision(principal, meeting, values, items),
         )
 
-    @post(
-        "/manage/meetings/{meeting_id:int}/decisions/{decision_id:int}/remove",
-        name="decision_remove",
-        guards=[requires_sign_in],
-        dependencies=MANAGED_MEETING,
-    )
+    @post("/decisions/{decision_id:int}/remove", name="decision_remove")
     async def remove_decision(
         self, request: Request, meeting: ManagedMeeting, decision_id: FromPath[int], principal: Me
     ) -> HTMXBlockTemplate | Redirect:
@@ -309,12 +269,7 @@ class RecordController(Controller):
             lambda: minutes.remove_decision(principal, meeting, decision_id),
         )
 
-    @post(
-        "/manage/meetings/{meeting_id:int}/actions",
-        name="action_add",
-        guards=[requires_sign_in],
-        dependencies=MANAGED_MEETING,
-    )
+    @post("/actions", name="action_add")
     async def add_action(
         self, request: Request, meeting: ManagedMeeting, principal: Me
     ) -> HTMXBlockTemplate | Redirect:
@@ -330,12 +285,7 @@ class RecordController(Controller):
             lambda: actions.add_action(principal, meeting, values, owners, orgs, items),
         )
 
-    @post(
-        "/manage/meetings/{meeting_id:int}/minutes/approve",
-        name="minutes_approve",
-        guards=[requires_sign_in],
-        dependencies=MANAGED_MEETING,
-    )
+    @post("/minutes/approve", name="minutes_approve")
     async def approve_minutes(
         self, request: Request, meeting: ManagedMeeting, principal: Me
     ) -> HTMXBlockTemplate | Redirect:
@@ -347,6 +297,12 @@ class RecordController(Controller):
             "approval",
             lambda: minutes.approve_minutes(principal, meeting, values),
         )
+
+
+class ReadRecordController(Controller):
+    """Reading the record: a meeting's minutes, and a body's action log (for its members)."""
+
+    include_in_schema = False
 
     @get("/meetings/{meeting_id:int}/minutes", name="minutes", dependencies=MINUTES_MEETING)
     async def published_minutes(self, meeting: MinutesMeeting, principal: Me) -> HTMXBlockTemplate:
