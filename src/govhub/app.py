@@ -31,9 +31,11 @@ from govhub.governance.controllers import GovernanceController
 from govhub.governance.dashboard import dashboard
 from govhub.mail import smtp
 from govhub.mail.controllers import OutboxController
-from govhub.meetings.controllers import ManageMeetingsController, MeetingsController
+from govhub.meetings.agenda_controllers import AgendaController
+from govhub.meetings.controllers import MeetingsController
 from govhub.meetings.papers_controllers import PapersController
-from govhub.meetings.record_controllers import RecordController
+from govhub.meetings.record_controllers import ReadRecordController, RecordController
+from govhub.meetings.scheduling_controllers import SchedulingController
 from govhub.meetings.terms_controllers import TermsController
 from govhub.settings import PROJECT_ROOT, Settings, get_settings
 from govhub.web.errors import exception_handlers
@@ -101,10 +103,12 @@ def create_app(
             AuditController,
             OutboxController,
             MeetingsController,
-            ManageMeetingsController,
+            SchedulingController,
+            AgendaController,
             TermsController,
             PapersController,
             RecordController,
+            ReadRecordController,
             CalendarController,
             CongressController,
             ManageRegistrationController,

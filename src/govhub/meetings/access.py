@@ -1,30 +1,52 @@
-"""Who may see or change a meeting. Anything not allowed is "not found", never "forbidden"."""
+"""Who may see or change a meeting and its parts. Anything not allowed is "not found", never
+"forbidden": the loaders here raise :class:`govhub.errors.NotFound` for both.
+
+Plain rules and loaders (no web): pages reach them through :mod:`govhub.meetings.deps`, and
+feeds, packs and jobs call them directly.
+"""
 
 from __future__ import annotations
 
 from govhub.accounts.principal import Principal
+from govhub.db import id_of
 from govhub.errors import NotFound
-from govhub.meetings.tables import AgendaItem, Meeting
+from govhub.meetings.tables import Action, AgendaItem, Meeting, MinutesState, Paper
 
 __all__ = [
+    "can_see_action_log",
     "can_see_confidential",
     "can_see_meeting",
+    "can_see_minutes",
+    "load_action",
     "load_item",
     "load_managed_meeting",
     "load_meeting",
+    "load_paper",
 ]
 
 
 def can_see_meeting(principal: Principal, meeting: Meeting) -> bool:
     """Public meetings of public bodies for everyone; the rest for the body's members."""
     body = meeting.body
-    if principal.is_member_of(_id(body)):
+    if principal.is_member_of(id_of(body)):
         return True
     return bool(meeting.is_public) and bool(getattr(body, "is_public", False))
 
 
 def can_see_confidential(principal: Principal, body_id: int) -> bool:
     """Confidential items and papers: the body's current members, and admins."""
+    return principal.is_member_of(body_id)
+
+
+def can_see_minutes(principal: Principal, meeting: Meeting) -> bool:
+    """Approved minutes for whoever may see the meeting; drafts for the body's members."""
+    return meeting.minutes_state == MinutesState.approved or principal.is_member_of(
+        id_of(meeting.body)
+    )
+
+
+def can_see_action_log(principal: Principal, body_id: int) -> bool:
+    """A body's action log: its members and admins."""
     return principal.is_member_of(body_id)
 
 
@@ -52,11 +74,25 @@ async def load_item(meeting: Meeting, item_id: int, principal: Principal) -> Age
         .first()
     )
     if item is None or (
-        item.is_confidential and not can_see_confidential(principal, _id(meeting.body))
+        item.is_confidential and not can_see_confidential(principal, id_of(meeting.body))
     ):
         raise NotFound()
     return item
 
 
-def _id(value) -> int:
-    return getattr(value, "id", value)
+async def load_paper(item: AgendaItem, paper_id: int) -> Paper:
+    """A paper of ``item`` (whoever may see the item may see its list of papers)."""
+    paper = await Paper.objects().where((Paper.id == paper_id) & (Paper.item == item.id)).first()
+    if paper is None:
+        raise NotFound()
+    return paper
+
+
+async def load_action(body_id: int, action_id: int, principal: Principal) -> Action:
+    """An action on the log of body ``body_id``, for those who manage the body."""
+    action = (
+        await Action.objects().where((Action.id == action_id) & (Action.body == body_id)).first()
+    )
+    if action is None or not principal.can_manage_body(body_id):
+        raise NotFound()
+    return action

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from govhub import db
 from govhub.accounts.principal import Principal
 from govhub.audit.services import record, snapshot
 from govhub.governance.tables import CallToAction
@@ -118,7 +119,7 @@ async def save_item(
             actor,
             "agenda.item_updated" if before else "agenda.item_added",
             item,
-            body_id=_id(meeting.body),
+            body_id=db.id_of(meeting.body),
             summary=f"{meeting.title}: {item.title}",
             before=before,
             after={**snapshot(item, *ITEM_FIELDS), "calls_to_action": actions},
@@ -157,7 +158,7 @@ async def move_item(actor: Principal, meeting: Meeting, item: AgendaItem, direct
                 actor,
                 "agenda.item_moved",
                 item,
-                body_id=_id(meeting.body),
+                body_id=db.id_of(meeting.body),
                 summary=f"{item.title} moved {direction} to {target + 1}",
             )
 
@@ -173,7 +174,7 @@ async def remove_item(actor: Principal, meeting: Meeting, item: AgendaItem) -> N
             actor,
             "agenda.item_removed",
             item,
-            body_id=_id(meeting.body),
+            body_id=db.id_of(meeting.body),
             summary=f"{meeting.title}: {item.title}",
             before=before,
         )
@@ -222,7 +223,7 @@ async def add_standard_items(actor: Principal, meeting: Meeting) -> int:
                 actor,
                 "agenda.standard_items_added",
                 meeting,
-                body_id=_id(meeting.body),
+                body_id=db.id_of(meeting.body),
                 summary=f"{meeting.title}: {added} standard items",
             )
     return added
@@ -244,12 +245,12 @@ async def publish_agenda(actor: Principal, meeting: Meeting) -> Meeting:
         meeting.agenda_published_at = dt.datetime.now(dt.UTC)
         await meeting.save([Meeting.agenda_state, Meeting.agenda_published_at])
         await record(
-            actor, "agenda.published", meeting, body_id=_id(meeting.body), summary=meeting.title
+            actor,
+            "agenda.published",
+            meeting,
+            body_id=db.id_of(meeting.body),
+            summary=meeting.title,
         )
         messages = await invites.meeting_changed(meeting.id, "published")
     await dispatch_all(messages)
     return meeting
-
-
-def _id(value) -> int:
-    return getattr(value, "id", value)

@@ -21,10 +21,10 @@ from typing import BinaryIO
 from urllib.parse import quote
 
 import anyio.to_thread
-from litestar.datastructures import UploadFile
 
 from govhub.accounts.principal import Principal
 from govhub.audit.services import record, snapshot
+from govhub.db import id_of
 from govhub.errors import NotFound
 from govhub.meetings.access import can_see_confidential, load_meeting
 from govhub.meetings.tables import AgendaItem, AgendaState, Meeting, Paper
@@ -245,27 +245,33 @@ def _check_file(source: BinaryIO) -> tuple[str | None, str | None]:
 
 
 async def upload_paper(
-    actor: Principal, meeting: Meeting, item: AgendaItem, title: str, upload: object
+    actor: Principal,
+    meeting: Meeting,
+    item: AgendaItem,
+    title: str,
+    filename: str,
+    source: BinaryIO | None,
 ) -> Paper:
-    """Attach ``upload`` (a form's file field) to ``item``; FormError names what is wrong."""
+    """Attach the file ``source``, sent as ``filename``, to ``item``; FormError names what is
+    wrong. No file chosen: an empty ``filename`` or no ``source``."""
     errors: dict[str, str] = {}
     title = require({"title": title}, errors, "title", "Enter the paper's title", max_length=300)
     kind = None
-    if not isinstance(upload, UploadFile) or not upload.filename:
+    if source is None or not filename:
         errors["file"] = NO_FILE
     else:
-        kind, problem = await anyio.to_thread.run_sync(_check_file, upload.file)
+        kind, problem = await anyio.to_thread.run_sync(_check_file, source)
         if problem:
             errors["file"] = problem
     if errors:
         raise FormError(errors)
-    assert isinstance(upload, UploadFile) and kind is not None
+    assert source is not None and kind is not None
 
-    stored = await anyio.to_thread.run_sync(_store, upload.file)
+    stored = await anyio.to_thread.run_sync(_store, source)
     paper = Paper(
         item=item.id,
         title=title,
-        original_name=display_name(upload.filename),
+        original_name=display_name(filename),
         stored_name=stored.name,
         kind=kind,
         size=stored.size,
@@ -280,7 +286,7 @@ async def upload_paper(
                 "paper.uploaded",
                 paper,
                 summary=f"{title} ({item.title})",
-                body_id=_id(meeting.body),
+                body_id=id_of(meeting.body),
                 after=snapshot(paper),
             )
     except BaseException:
@@ -299,7 +305,7 @@ async def remove_paper(actor: Principal, meeting: Meeting, paper: Paper) -> None
             "paper.removed",
             paper,
             summary=paper.title,
-            body_id=_id(meeting.body),
+            body_id=id_of(meeting.body),
             before=before,
         )
     try:
@@ -337,7 +343,7 @@ async def load_downloadable_paper(
     if item is None:
         raise NotFound()
     meeting = await load_meeting(item.meeting, principal)
-    body_id = _id(meeting.body)
+    body_id = id_of(meeting.body)
     if item.is_confidential and not can_see_confidential(principal, body_id):
         raise NotFound()
     if meeting.agenda_state != AgendaState.published and not principal.can_manage_body(body_id):
@@ -354,7 +360,3 @@ def cache_control(item: AgendaItem, meeting: Meeting) -> str:
         and getattr(meeting.body, "is_public", False)
     )
     return "no-cache" if public else PRIVATE
-
-
-def _id(value) -> int:
-    return getattr(value, "id", value)

@@ -6,13 +6,23 @@ import logging
 
 from jinja2_fragments.litestar import HTMXBlockTemplate
 from litestar import Controller, Request, Response, get, post
-from litestar.exceptions import NotFoundException
-from litestar.params import FromPath, FromQuery
+from litestar.datastructures import UploadFile
+from litestar.params import FromQuery
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import File, Redirect, Template
 
 from govhub.meetings import packs, papers
-from govhub.meetings.access import load_item, load_managed_meeting
+from govhub.meetings.deps import (
+    DOWNLOAD,
+    MANAGED_ITEM,
+    MANAGED_PAPER,
+    PACK,
+    ItemPaper,
+    ManagedMeeting,
+    MeetingItem,
+    PaperDownload,
+    ReadablePack,
+)
 from govhub.meetings.tables import AgendaItem, Meeting, Paper
 from govhub.validation import FormError
 from govhub.web.forms import form_values, safe_next
@@ -60,25 +70,22 @@ async def _after_change(
     if request.htmx:
         item_papers = await papers.papers_for_item(item)
         return _papers_page(request, meeting, item, item_papers, values={"return_to": return_to})
-    default = f"/manage/meetings/{meeting.id}/items/{item.id}/papers"
+    default = request.app.route_reverse("item_papers", meeting_id=meeting.id, item_id=item.id)
     return Redirect(safe_next(return_to, default), status_code=303)
 
 
 class PapersController(Controller):
     include_in_schema = False
 
-    @get(MANAGE, guards=[requires_sign_in])
+    @get(MANAGE, name="item_papers", guards=[requires_sign_in], dependencies=MANAGED_ITEM)
     async def papers_page(
         self,
         request: HTMXRequest,
-        principal: Me,
-        meeting_id: FromPath[int],
-        item_id: FromPath[int],
+        meeting: ManagedMeeting,
+        item: MeetingItem,
         return_to: FromQuery[str | None] = None,
     ) -> HTMXBlockTemplate:
         """``?return_to=/manage/meetings/1/agenda``: where the back link and the forms go after."""
-        meeting = await load_managed_meeting(meeting_id, principal)
-        item = await load_item(meeting, item_id, principal)
         item_papers = await papers.papers_for_item(item)
         return _papers_page(
             request, meeting, item, item_papers, values={"return_to": return_to or ""}
@@ -86,23 +93,22 @@ class PapersController(Controller):
 
     @post(
         MANAGE,
+        name="paper_upload",
         guards=[requires_sign_in],
+        dependencies=MANAGED_ITEM,
         # Above the 10MB limit, so an 11MB file is refused next to the field, not with a 413.
         request_max_body_size=papers.UPLOAD_REQUEST_LIMIT,
     )
     async def upload(
-        self,
-        request: HTMXRequest,
-        principal: Me,
-        meeting_id: FromPath[int],
-        item_id: FromPath[int],
+        self, request: HTMXRequest, principal: Me, meeting: ManagedMeeting, item: MeetingItem
     ) -> HTMXBlockTemplate | Redirect:
-        meeting = await load_managed_meeting(meeting_id, principal)
-        item = await load_item(meeting, item_id, principal)
         values = await form_values(request, "title", "return_to")
         upload = (await request.form()).get("file")
+        filename, source = ("", None)
+        if isinstance(upload, UploadFile):
+            filename, source = upload.filename or "", upload.file
         try:
-            await papers.upload_paper(principal, meeting, item, values["title"], upload)
+            await papers.upload_paper(principal, meeting, item, values["title"], filename, source)
         except FormError as error:
             return _papers_page(
                 request,
@@ -115,60 +121,48 @@ class PapersController(Controller):
             )
         return await _after_change(request, meeting, item, values["return_to"])
 
-    @post(MANAGE + "/{paper_id:int}/remove", guards=[requires_sign_in])
+    @post(
+        MANAGE + "/{paper_id:int}/remove",
+        name="paper_remove",
+        guards=[requires_sign_in],
+        dependencies=MANAGED_PAPER,
+    )
     async def remove(
         self,
         request: HTMXRequest,
         principal: Me,
-        meeting_id: FromPath[int],
-        item_id: FromPath[int],
-        paper_id: FromPath[int],
+        meeting: ManagedMeeting,
+        item: MeetingItem,
+        paper: ItemPaper,
     ) -> HTMXBlockTemplate | Redirect:
-        meeting = await load_managed_meeting(meeting_id, principal)
-        item = await load_item(meeting, item_id, principal)
-        paper = (
-            await Paper.objects().where((Paper.id == paper_id) & (Paper.item == item.id)).first()
-        )
-        if paper is None:
-            raise NotFoundException()
         values = await form_values(request, "return_to")
         await papers.remove_paper(principal, meeting, paper)
         return await _after_change(request, meeting, item, values["return_to"])
 
-    @get("/papers/{paper_id:int}/{filename:str}")
-    async def download(
-        self, principal: Me, paper_id: FromPath[int], filename: FromPath[str]
-    ) -> File:
-        """``filename`` is only for people reading the address: the id decides."""
-        paper, item, meeting = await papers.load_downloadable_paper(paper_id, principal)
-        path = papers.paper_path(paper)
-        if not path.is_file():
-            logger.error("the file of paper %s is missing: %s", paper.id, path)
-            raise NotFoundException()
+    @get("/papers/{paper_id:int}/{filename:str}", name="paper", dependencies=DOWNLOAD)
+    async def download(self, download: PaperDownload) -> File:
+        """The address's ``{filename}`` is only for people reading it: the id decides."""
+        paper = download.paper
         name = papers.download_name(paper.original_name, paper.title, paper.kind)
         return File(
-            path=path,
+            path=download.path,
             media_type=papers.CONTENT_TYPES[paper.kind],
             headers={
                 "content-disposition": papers.content_disposition(name),
-                "cache-control": papers.cache_control(item, meeting),
+                "cache-control": papers.cache_control(download.item, download.meeting),
             },
         )
 
-    @get("/meetings/{meeting_id:int}/pack")
-    async def pack(self, principal: Me, meeting_id: FromPath[int]) -> Template:
-        pack = await packs.load_pack(meeting_id, principal)
+    @get("/meetings/{meeting_id:int}/pack", name="meeting_pack", dependencies=PACK)
+    async def pack(self, pack: ReadablePack) -> Template:
         return Template(
             template_name="meetings/pack.html",
             context=packs.pack_context(pack, pdf=False),
             headers={"cache-control": packs.cache_control(pack)},
         )
 
-    @get("/meetings/{meeting_id:int}/pack.pdf")
-    async def pack_pdf(
-        self, request: Request, principal: Me, meeting_id: FromPath[int]
-    ) -> Response:
-        pack = await packs.load_pack(meeting_id, principal)
+    @get("/meetings/{meeting_id:int}/pack.pdf", name="meeting_pack_pdf", dependencies=PACK)
+    async def pack_pdf(self, request: Request, pack: ReadablePack) -> Response:
         template = request.app.template_engine.get_template("meetings/pack.html")
         try:
             pdf = await packs.render_pack_pdf(pack, lambda context: template.render(**context))

@@ -10,25 +10,33 @@ from collections.abc import Awaitable, Callable
 
 from jinja2_fragments.litestar import HTMXBlockTemplate
 from litestar import Controller, Request, get, post
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect
 
 from govhub import clock
 from govhub.accounts.principal import Principal
-from govhub.governance.services import body_by_slug
 from govhub.governance.tables import Body, Organisation
 from govhub.meetings import actions, attendance, minutes
-from govhub.meetings.access import can_see_confidential, load_managed_meeting, load_meeting
-from govhub.meetings.tables import Action, ActionStatus, AttendanceStatus, Meeting, MinutesState
+from govhub.meetings.access import can_see_confidential
+from govhub.meetings.deps import (
+    ACTION,
+    LOG_BODY,
+    MANAGED_MEETING,
+    MINUTES_MEETING,
+    LoggedAction,
+    ManagedMeeting,
+    MemberBody,
+    MinutesMeeting,
+)
+from govhub.meetings.tables import ActionStatus, AttendanceStatus, Meeting
 from govhub.meetings.visibility import members_view
 from govhub.validation import FormError
 from govhub.web.forms import form_values
 from govhub.web.guards import Me, requires_sign_in
 from govhub.web.pages import page as _page
 
-__all__ = ["RecordController"]
+__all__ = ["ReadRecordController", "RecordController"]
 
 STATUS_LABELS = [(s.value, s.value.capitalize()) for s in AttendanceStatus]
 ACTION_STATUSES = [(s.value, s.value.capitalize()) for s in ActionStatus]
@@ -102,22 +110,19 @@ def _meeting_label(meeting: Meeting) -> str:
 
 
 async def _change(
-    meeting: Meeting, values: dict[str, str], anchor: str, change: Callable[[], Awaitable]
+    request: Request,
+    meeting: Meeting,
+    values: dict[str, str],
+    anchor: str,
+    change: Callable[[], Awaitable],
 ) -> HTMXBlockTemplate | Redirect:
     """Make a change to the minutes; on a problem, the page again with what was typed."""
     try:
         await change()
     except FormError as error:
         return await _minutes_page(meeting, errors=error.errors, values=values, status_code=400)
-    return Redirect(f"/manage/meetings/{meeting.id}/minutes#{anchor}", status_code=303)
-
-
-async def _log_body(slug: str, principal: Principal) -> Body:
-    """The body whose action log this is: for its members and admins only."""
-    found = await body_by_slug(slug, principal)
-    if found is None or not principal.is_member_of(found.id):
-        raise NotFoundException()
-    return found
+    path = request.app.route_reverse("minutes_edit", meeting_id=meeting.id)
+    return Redirect(f"{path}#{anchor}", status_code=303)
 
 
 async def _action_log(
@@ -144,38 +149,39 @@ async def _action_log(
 
 
 class RecordController(Controller):
+    """Recording a meeting: the body's secretary and admins only."""
+
+    path = "/manage/meetings/{meeting_id:int}"
+    guards = [requires_sign_in]
+    dependencies = MANAGED_MEETING
     include_in_schema = False
 
     # Attendance and quorum
 
-    @get("/manage/meetings/{meeting_id:int}/attendance", guards=[requires_sign_in])
+    @get("/attendance", name="attendance")
     async def attendance(
-        self, meeting_id: FromPath[int], principal: Me, saved: FromQuery[str | None] = None
+        self, meeting: ManagedMeeting, saved: FromQuery[str | None] = None
     ) -> HTMXBlockTemplate:
-        meeting = await load_managed_meeting(meeting_id, principal)
         members = await attendance.current_members(meeting)
         sheet = await attendance.saved_attendance(meeting, members)
         return await _attendance_page(meeting, sheet, saved=bool(saved))
 
-    @post("/manage/meetings/{meeting_id:int}/attendance", guards=[requires_sign_in])
+    @post("/attendance", name="attendance_save")
     async def save_attendance(
-        self, request: Request, meeting_id: FromPath[int], principal: Me
+        self, request: Request, meeting: ManagedMeeting, principal: Me
     ) -> HTMXBlockTemplate | Redirect:
-        meeting = await load_managed_meeting(meeting_id, principal)
         members = await attendance.current_members(meeting)
         sheet = await attendance.attendance_from_form(meeting, members, await _form(request))
         try:
             await attendance.save_attendance(principal, meeting, sheet)
         except FormError:
             return await _attendance_page(meeting, sheet, status_code=400)
-        return Redirect(f"/manage/meetings/{meeting.id}/attendance?saved=1", status_code=303)
+        path = request.app.route_reverse("attendance", meeting_id=meeting.id)
+        return Redirect(f"{path}?saved=1", status_code=303)
 
-    @post("/manage/meetings/{meeting_id:int}/attendance/quorum", guards=[requires_sign_in])
-    async def quorum(
-        self, request: Request, meeting_id: FromPath[int], principal: Me
-    ) -> HTMXBlockTemplate:
+    @post("/attendance/quorum", name="attendance_quorum")
+    async def quorum(self, request: Request, meeting: ManagedMeeting) -> HTMXBlockTemplate:
         """The quorum panel alone, for the attendance form as it stands (nothing is saved)."""
-        meeting = await load_managed_meeting(meeting_id, principal)
         members = await attendance.current_members(meeting)
         sheet = await attendance.attendance_from_form(meeting, members, await _form(request))
         rule = await attendance.quorum_rule(meeting, members)
@@ -183,116 +189,120 @@ class RecordController(Controller):
 
     # Minutes: notes, declarations, decisions, actions, approval
 
-    @get("/manage/meetings/{meeting_id:int}/minutes", guards=[requires_sign_in])
-    async def minutes(self, meeting_id: FromPath[int], principal: Me) -> HTMXBlockTemplate:
-        return await _minutes_page(await load_managed_meeting(meeting_id, principal))
+    @get("/minutes", name="minutes_edit")
+    async def minutes(self, meeting: ManagedMeeting) -> HTMXBlockTemplate:
+        return await _minutes_page(meeting)
 
-    @post("/manage/meetings/{meeting_id:int}/minutes", guards=[requires_sign_in])
+    @post("/minutes", name="minutes_notes")
     async def save_notes(
-        self, request: Request, meeting_id: FromPath[int], principal: Me
+        self, request: Request, meeting: ManagedMeeting, principal: Me
     ) -> HTMXBlockTemplate | Redirect:
-        meeting = await load_managed_meeting(meeting_id, principal)
         items = await minutes.agenda_items(meeting)
         values = await form_values(request, *(f"notes-{i.id}" for i in items))
         return await _change(
-            meeting, values, "notes", lambda: minutes.save_notes(principal, meeting, items, values)
+            request,
+            meeting,
+            values,
+            "notes",
+            lambda: minutes.save_notes(principal, meeting, items, values),
         )
 
-    @post("/manage/meetings/{meeting_id:int}/declarations", guards=[requires_sign_in])
+    @post("/declarations", name="declaration_add")
     async def add_declaration(
-        self, request: Request, meeting_id: FromPath[int], principal: Me
+        self, request: Request, meeting: ManagedMeeting, principal: Me
     ) -> HTMXBlockTemplate | Redirect:
-        meeting = await load_managed_meeting(meeting_id, principal)
         values = await form_values(request, *DECLARATION_FIELDS)
         declarers, _ = await minutes.people_at(meeting, await attendance.current_members(meeting))
         items = await minutes.agenda_items(meeting)
         return await _change(
+            request,
             meeting,
             values,
             "declarations",
             lambda: minutes.add_declaration(principal, meeting, values, declarers, items),
         )
 
-    @post(
-        "/manage/meetings/{meeting_id:int}/declarations/{declaration_id:int}/remove",
-        guards=[requires_sign_in],
-    )
+    @post("/declarations/{declaration_id:int}/remove", name="declaration_remove")
     async def remove_declaration(
-        self, meeting_id: FromPath[int], declaration_id: FromPath[int], principal: Me
+        self,
+        request: Request,
+        meeting: ManagedMeeting,
+        declaration_id: FromPath[int],
+        principal: Me,
     ) -> HTMXBlockTemplate | Redirect:
-        meeting = await load_managed_meeting(meeting_id, principal)
         return await _change(
+            request,
             meeting,
             {},
             "declarations",
             lambda: minutes.remove_declaration(principal, meeting, declaration_id),
         )
 
-    @post("/manage/meetings/{meeting_id:int}/decisions", guards=[requires_sign_in])
+    @post("/decisions", name="decision_add")
     async def add_decision(
-        self, request: Request, meeting_id: FromPath[int], principal: Me
+        self, request: Request, meeting: ManagedMeeting, principal: Me
     ) -> HTMXBlockTemplate | Redirect:
-        meeting = await load_managed_meeting(meeting_id, principal)
         values = await form_values(request, *DECISION_FIELDS)
         items = await minutes.agenda_items(meeting)
         return await _change(
+            request,
             meeting,
             values,
             "decisions",
             lambda: minutes.add_decision(principal, meeting, values, items),
         )
 
-    @post(
-        "/manage/meetings/{meeting_id:int}/decisions/{decision_id:int}/remove",
-        guards=[requires_sign_in],
-    )
+    @post("/decisions/{decision_id:int}/remove", name="decision_remove")
     async def remove_decision(
-        self, meeting_id: FromPath[int], decision_id: FromPath[int], principal: Me
+        self, request: Request, meeting: ManagedMeeting, decision_id: FromPath[int], principal: Me
     ) -> HTMXBlockTemplate | Redirect:
-        meeting = await load_managed_meeting(meeting_id, principal)
         return await _change(
+            request,
             meeting,
             {},
             "decisions",
             lambda: minutes.remove_decision(principal, meeting, decision_id),
         )
 
-    @post("/manage/meetings/{meeting_id:int}/actions", guards=[requires_sign_in])
+    @post("/actions", name="action_add")
     async def add_action(
-        self, request: Request, meeting_id: FromPath[int], principal: Me
+        self, request: Request, meeting: ManagedMeeting, principal: Me
     ) -> HTMXBlockTemplate | Redirect:
-        meeting = await load_managed_meeting(meeting_id, principal)
         values = await form_values(request, *ACTION_FIELDS)
         _, owners = await minutes.people_at(meeting, await attendance.current_members(meeting))
         orgs = {row["id"] for row in await Organisation.select(Organisation.id)}
         items = await minutes.agenda_items(meeting)
         return await _change(
+            request,
             meeting,
             values,
             "actions",
             lambda: actions.add_action(principal, meeting, values, owners, orgs, items),
         )
 
-    @post("/manage/meetings/{meeting_id:int}/minutes/approve", guards=[requires_sign_in])
+    @post("/minutes/approve", name="minutes_approve")
     async def approve_minutes(
-        self, request: Request, meeting_id: FromPath[int], principal: Me
+        self, request: Request, meeting: ManagedMeeting, principal: Me
     ) -> HTMXBlockTemplate | Redirect:
-        meeting = await load_managed_meeting(meeting_id, principal)
         values = await form_values(request, "approved_at")
         return await _change(
-            meeting, values, "approval", lambda: minutes.approve_minutes(principal, meeting, values)
+            request,
+            meeting,
+            values,
+            "approval",
+            lambda: minutes.approve_minutes(principal, meeting, values),
         )
 
-    @get("/meetings/{meeting_id:int}/minutes")
-    async def published_minutes(
-        self, meeting_id: FromPath[int], principal: Me
-    ) -> HTMXBlockTemplate:
+
+class ReadRecordController(Controller):
+    """Reading the record: a meeting's minutes, and a body's action log (for its members)."""
+
+    include_in_schema = False
+
+    @get("/meetings/{meeting_id:int}/minutes", name="minutes", dependencies=MINUTES_MEETING)
+    async def published_minutes(self, meeting: MinutesMeeting, principal: Me) -> HTMXBlockTemplate:
         """Approved minutes of public items for everyone; drafts and confidential items for
         the body's members, marked as such."""
-        meeting = await load_meeting(meeting_id, principal)
-        member = principal.is_member_of(meeting.body.id)
-        if meeting.minutes_state != MinutesState.approved and not member:
-            raise NotFoundException()
         confidential = can_see_confidential(principal, meeting.body.id)
         return _page(
             "meetings/minutes.html",
@@ -308,29 +318,26 @@ class RecordController(Controller):
 
     # The action log
 
-    @get("/bodies/{slug:str}/actions")
+    @get("/bodies/{slug:str}/actions", name="action_log", dependencies=LOG_BODY)
     async def actions(
-        self, request: HTMXRequest, slug: FromPath[str], principal: Me
+        self, request: HTMXRequest, member_body: MemberBody, principal: Me
     ) -> HTMXBlockTemplate:
-        return await _action_log(await _log_body(slug, principal), principal, request)
+        return await _action_log(member_body, principal, request)
 
-    @post("/bodies/{slug:str}/actions/{action_id:int}/status")
+    @post(
+        "/bodies/{slug:str}/actions/{action_id:int}/status",
+        name="action_status",
+        dependencies=ACTION,
+    )
     async def action_status(
-        self, request: HTMXRequest, slug: FromPath[str], action_id: FromPath[int], principal: Me
+        self, request: HTMXRequest, member_body: MemberBody, action: LoggedAction, principal: Me
     ) -> HTMXBlockTemplate | Redirect:
-        found = await _log_body(slug, principal)
-        action = (
-            await Action.objects()
-            .where((Action.id == action_id) & (Action.body == found.id))
-            .first()
-        )
-        if action is None or not principal.can_manage_body(found.id):
-            raise NotFoundException()
         values = await form_values(request, "status")
         try:
             await actions.set_action_status(principal, action, values["status"])
         except FormError as error:
-            return await _action_log(found, principal, request, error.errors, status_code=400)
+            return await _action_log(member_body, principal, request, error.errors, status_code=400)
         if request.htmx:
-            return await _action_log(found, principal, request)
-        return Redirect(f"/bodies/{found.slug}/actions#action-{action.id}", status_code=303)
+            return await _action_log(member_body, principal, request)
+        path = request.app.route_reverse("action_log", slug=member_body.slug)
+        return Redirect(f"{path}#action-{action.id}", status_code=303)

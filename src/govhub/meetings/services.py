@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from govhub import clock
+from govhub import clock, db
 from govhub.accounts.principal import Principal
 from govhub.audit.services import record, snapshot
 from govhub.errors import Conflict
@@ -212,7 +212,7 @@ async def reschedule_meeting(
             actor,
             "meeting.rescheduled" if moved else "meeting.updated",
             meeting,
-            body_id=_id(meeting.body),
+            body_id=db.id_of(meeting.body),
             summary=meeting.title,
             before=before,
             after=snapshot(meeting, *before.keys()),
@@ -276,7 +276,9 @@ async def cancel_meeting(
         )
         if meeting.series:
             series = (
-                await MeetingSeries.objects().where(MeetingSeries.id == _id(meeting.series)).first()
+                await MeetingSeries.objects()
+                .where(MeetingSeries.id == db.id_of(meeting.series))
+                .first()
             )
             if series is not None:
                 local_day = meeting.starts_at.astimezone(get_settings().zone).date().isoformat()
@@ -289,7 +291,7 @@ async def cancel_meeting(
             actor,
             "meeting.cancelled",
             meeting,
-            body_id=_id(meeting.body),
+            body_id=db.id_of(meeting.body),
             summary=f"{meeting.title}: {reason}"[:300],
         )
         messages = await invites.meeting_changed(meeting.id, "cancelled")
@@ -312,7 +314,3 @@ async def body_meetings(body: Body, principal: Principal, shown: int = 5) -> dic
         "next": [m for m in visible if m.ends_at >= now][:shown],
         "past": [m for m in reversed(visible) if m.ends_at < now][:shown],
     }
-
-
-def _id(value) -> int:
-    return getattr(value, "id", value)

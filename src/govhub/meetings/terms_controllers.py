@@ -6,19 +6,24 @@ change, are for its secretary and admins (anyone else is told "not found").
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from litestar import Controller, Request, get, post
-from litestar.exceptions import NotFoundException
-from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from govhub import clock
 from govhub.accounts.principal import Principal
-from govhub.governance.services import body_by_slug
+from govhub.governance.deps import BODY, MANAGED_BODY, ManagedBody, VisibleBody
 from govhub.governance.tables import Body, Role
 from govhub.i18n import format_date
 from govhub.meetings import terms, terms_diff
+from govhub.meetings.deps import (
+    COMPARISON,
+    DRAFT,
+    VERSION,
+    TermsComparison,
+    TermsDraft,
+    TermsVersion,
+)
 from govhub.meetings.tables import Meeting, TermsOfReference
 from govhub.settings import get_settings
 from govhub.validation import FormError
@@ -37,40 +42,20 @@ def _meeting_label(meeting: Meeting | None) -> str:
     return f"{meeting.title}, {format_date(meeting.starts_at.astimezone(get_settings().zone))}"
 
 
-async def _body(slug: str, principal: Principal) -> Body:
-    body = await body_by_slug(slug, principal)
-    if body is None:
-        raise NotFoundException()
-    return body
-
-
-async def _managed_body(slug: str, principal: Principal) -> Body:
-    body = await body_by_slug(slug, principal)
-    if body is None or not principal.can_manage_body(body.id):
-        raise NotFoundException()
-    return body
-
-
-def _number(text: str | None) -> int | None:
-    return int(text) if text and text.isascii() and text.isdigit() else None
-
-
 class TermsController(Controller):
     path = "/bodies/{slug:str}/terms"
     include_in_schema = False
 
-    @get("/")
-    async def current(self, slug: FromPath[str], principal: Me) -> Template:
-        body = await _body(slug, principal)
+    @get("/", name="terms", dependencies=BODY)
+    async def current(self, visible_body: VisibleBody, principal: Me) -> Template:
+        body = visible_body
         return await self._version_page(body, principal, await terms.current_terms(body.id))
 
-    @get("/versions/{number:int}")
-    async def version(self, slug: FromPath[str], number: FromPath[int], principal: Me) -> Template:
-        body = await _body(slug, principal)
-        tor = await terms.version_of(body.id, number, principal.can_manage_body(body.id))
-        if tor is None:
-            raise NotFoundException()
-        return await self._version_page(body, principal, tor)
+    @get("/versions/{number:int}", name="terms_version", dependencies=VERSION)
+    async def version(
+        self, visible_body: VisibleBody, tor: TermsVersion, principal: Me
+    ) -> Template:
+        return await self._version_page(visible_body, principal, tor)
 
     async def _version_page(self, body: Body, principal: Principal, tor) -> Template:
         manages = principal.can_manage_body(body.id)
@@ -88,9 +73,9 @@ class TermsController(Controller):
             },
         )
 
-    @get("/history")
-    async def history(self, slug: FromPath[str], principal: Me) -> Template:
-        body = await _body(slug, principal)
+    @get("/history", name="terms_history", dependencies=BODY)
+    async def history(self, visible_body: VisibleBody, principal: Me) -> Template:
+        body = visible_body
         versions = await terms.versions_of(body.id, principal.can_manage_body(body.id))
         return Template(
             template_name="meetings/terms_history.html",
@@ -102,20 +87,10 @@ class TermsController(Controller):
             },
         )
 
-    @get("/compare")
-    async def compare(
-        self,
-        slug: FromPath[str],
-        principal: Me,
-        old: Annotated[str | None, QueryParameter(name="from")] = None,
-        to: FromQuery[str | None] = None,
-    ) -> Template:
-        body = await _body(slug, principal)
-        drafts = principal.can_manage_body(body.id)
-        versions = {v.version: v for v in await terms.versions_of(body.id, drafts)}
-        before, after = versions.get(_number(old)), versions.get(_number(to))
-        if before is None or after is None:
-            raise NotFoundException()
+    @get("/compare", name="terms_compare", dependencies=COMPARISON)
+    async def compare(self, visible_body: VisibleBody, comparison: TermsComparison) -> Template:
+        body = visible_body
+        before, after = comparison.before, comparison.after
         diffs = terms_diff.compare(before, after)
         return Template(
             template_name="meetings/terms_compare.html",
@@ -130,18 +105,17 @@ class TermsController(Controller):
 
     # The secretary's draft
 
-    @get("/draft", guards=[requires_sign_in])
+    @get("/draft", name="terms_draft", guards=[requires_sign_in], dependencies=MANAGED_BODY)
     async def draft(
-        self, slug: FromPath[str], principal: Me, saved: FromQuery[str | None] = None
+        self, managed_body: ManagedBody, saved: FromQuery[str | None] = None
     ) -> Template:
-        body = await _managed_body(slug, principal)
-        return await self._draft_page(body, saved=bool(saved))
+        return await self._draft_page(managed_body, saved=bool(saved))
 
-    @post("/draft", guards=[requires_sign_in])
+    @post("/draft", name="terms_draft_save", guards=[requires_sign_in], dependencies=MANAGED_BODY)
     async def save_draft(
-        self, request: Request, slug: FromPath[str], principal: Me
+        self, request: Request, managed_body: ManagedBody, principal: Me
     ) -> Template | Redirect:
-        body = await _managed_body(slug, principal)
+        body = managed_body
         values = await form_values(request, *terms.EDITABLE)
         roles = [str(r) for r in (await request.form()).getall("quorum_required_roles", [])]
         try:
@@ -150,15 +124,15 @@ class TermsController(Controller):
             return await self._draft_page(
                 body, values=(values, roles), errors=error.errors, status_code=400
             )
-        return Redirect(f"/bodies/{body.slug}/terms/draft?saved=1", status_code=303)
+        path = request.app.route_reverse("terms_draft", slug=body.slug)
+        return Redirect(f"{path}?saved=1", status_code=303)
 
-    @post("/draft/approve", guards=[requires_sign_in])
+    @post("/draft/approve", name="terms_approve", guards=[requires_sign_in], dependencies=DRAFT)
     async def approve(
-        self, request: Request, slug: FromPath[str], principal: Me
+        self, request: Request, managed_body: ManagedBody, draft: TermsDraft, principal: Me
     ) -> Template | Redirect:
-        body = await _managed_body(slug, principal)
-        if await terms.draft_of(body.id) is None:
-            raise NotFoundException()
+        """Approve ``draft`` (there must be one: "not found" otherwise)."""
+        body = managed_body
         values = await form_values(request, *APPROVAL_FIELDS)
         try:
             await terms.approve_draft(principal, body, values)
@@ -166,7 +140,7 @@ class TermsController(Controller):
             return await self._draft_page(
                 body, approval=values, errors=error.errors, status_code=400
             )
-        return Redirect(f"/bodies/{body.slug}/terms", status_code=303)
+        return Redirect(request.app.route_reverse("terms", slug=body.slug), status_code=303)
 
     async def _draft_page(
         self,

@@ -120,6 +120,40 @@ async def test_moving_a_meeting_keeps_the_old_time_and_raises_the_sequence(
     assert "Clash with budget council" in page
 
 
+async def test_a_move_from_a_form_opened_before_someone_elses_is_refused_and_keeps_the_typing(
+    secretary, board, make_meeting, make_person, make_membership, make_user, signed_in_client
+):
+    meeting = await make_meeting(body=board, starts_at=dt.datetime(2027, 3, 2, 18, tzinfo=dt.UTC))
+    other = await make_person(name="Second Secretary")
+    await make_membership(
+        person=other, body=board, role="secretary", start_date=dt.date(2024, 1, 1)
+    )
+    colleague = await signed_in_client(await make_user(person=other))
+    url = f"/manage/meetings/{meeting.id}/edit"
+    typed = dict(title=meeting.title, duration="90", venue="Mile End Hospital", is_public="yes")
+    mine = await secretary.get(url)  # opened first...
+    theirs = await post_form(colleague, url, url, date="2027-03-09", time="18:00", **typed)
+    assert theirs.status_code == 303  # ...but the colleague moved it meanwhile
+    sent = await secretary.post(
+        url,
+        data={"date": "2027-03-16", "time": "19:00", **typed, "_csrf": csrf_from(mine.text)}
+        | {"sequence": re.search(r'name="sequence" value="(\d+)"', mine.text).group(1)},
+    )
+    assert sent.status_code == 409
+    assert "Someone else changed this meeting" in sent.text
+    assert 'value="2027-03-16"' in sent.text and 'value="19:00"' in sent.text
+    saved = await Meeting.objects().where(Meeting.id == meeting.id).first()
+    assert saved.starts_at.astimezone(LONDON).day == 9 and saved.sequence == 1
+    again = await secretary.post(
+        url,
+        data={"date": "2027-03-16", "time": "19:00", **typed, "_csrf": csrf_from(sent.text)}
+        | {"sequence": re.search(r'name="sequence" value="(\d+)"', sent.text).group(1)},
+    )
+    assert again.status_code == 303  # sent again, knowingly: it applies
+    saved = await Meeting.objects().where(Meeting.id == meeting.id).first()
+    assert saved.starts_at.astimezone(LONDON).day == 16 and saved.sequence == 2
+
+
 async def test_cancelling_needs_a_reason_and_keeps_the_meeting_visible(
     secretary, board, make_meeting
 ):
