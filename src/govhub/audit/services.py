@@ -6,7 +6,7 @@ import datetime as dt
 import decimal
 from typing import Any
 
-from govhub.accounts.principal import Principal
+from govhub.governance.principal import Principal
 from govhub.audit.tables import AuditEntry
 
 __all__ = ["record", "snapshot"]

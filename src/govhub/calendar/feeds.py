@@ -12,7 +12,7 @@ from email.utils import parseaddr
 from dateutil.relativedelta import relativedelta
 
 from govhub import clock
-from govhub.accounts.principal import Principal
+from govhub.governance.principal import Principal
 from govhub.calendar.ics import CalAddress, MeetingEvent, Method, build_calendar, fingerprint
 from govhub.errors import NotFound
 from govhub.governance.rules import is_current

@@ -15,7 +15,7 @@ import io
 from collections import Counter
 
 from govhub import db
-from govhub.accounts.principal import Principal
+from govhub.governance.principal import Principal
 from govhub.audit.services import record
 from govhub.congress import places
 from govhub.congress.editions import edition_by_slug

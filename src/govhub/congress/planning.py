@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from govhub.accounts.principal import Principal
+from govhub.governance.principal import Principal
 from govhub.audit.services import record
 from govhub.congress import places
 from govhub.congress.notices import send_confirmation, send_update

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from govhub.accounts.principal import Principal
+from govhub.governance.principal import Principal
 from govhub.accounts.tables import User
 from govhub.audit.services import record, snapshot
 from govhub.calendar import invites

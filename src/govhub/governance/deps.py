@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from litestar.di import Provide
 
-from govhub.accounts.principal import Principal
+from govhub.governance.principal import Principal
 from govhub.errors import NotFound
 from govhub.governance import services
 from govhub.governance.tables import Body

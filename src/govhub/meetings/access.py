@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from govhub.accounts.principal import Principal
+from govhub.governance.principal import Principal
 from govhub.errors import NotFound
 from govhub.meetings.tables import AgendaItem, Meeting
 

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 
 from govhub import clock
-from govhub.accounts.principal import Principal
+from govhub.governance.principal import Principal
 from govhub.audit import services as audit
 from govhub.meetings._common import (
     check_minutes_open,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from govhub.accounts.principal import Principal
+from govhub.governance.principal import Principal
 from govhub.audit.services import record, snapshot
 from govhub.calendar import invites
 from govhub.governance.tables import CallToAction

@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from govhub.accounts.principal import Principal
+from govhub.governance.principal import Principal
 from govhub.audit import services as audit
 from govhub.governance.rules import is_current
 from govhub.governance.tables import Membership, Person, Role

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from govhub import clock
-from govhub.accounts.principal import Principal
+from govhub.governance.principal import Principal
 from govhub.audit import services as audit
 from govhub.governance.tables import Membership
 from govhub.meetings._common import (

@@ -21,7 +21,7 @@ import anyio
 import anyio.to_thread
 
 from govhub import clock
-from govhub.accounts.principal import Principal
+from govhub.governance.principal import Principal
 from govhub.errors import NotFound
 from govhub.meetings import papers as paper_files
 from govhub.meetings.access import can_see_confidential, load_meeting

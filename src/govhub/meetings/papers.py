@@ -23,7 +23,7 @@ from urllib.parse import quote
 import anyio.to_thread
 from litestar.datastructures import UploadFile
 
-from govhub.accounts.principal import Principal
+from govhub.governance.principal import Principal
 from govhub.audit.services import record, snapshot
 from govhub.errors import NotFound
 from govhub.meetings.access import can_see_confidential, load_meeting

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from govhub import clock
-from govhub.accounts.principal import Principal
+from govhub.governance.principal import Principal
 from govhub.audit.services import record, snapshot
 from govhub.calendar import invites
 from govhub.governance.tables import Body

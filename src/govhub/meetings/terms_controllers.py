@@ -14,7 +14,7 @@ from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
 from govhub import clock
-from govhub.accounts.principal import Principal
+from govhub.governance.principal import Principal
 from govhub.governance.services import body_by_slug
 from govhub.governance.tables import Body, Role
 from govhub.i18n import format_date

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from govhub import clock, queue
-from govhub.accounts.principal import Principal
+from govhub.governance.principal import Principal
 from govhub.calendar import reminders
 from govhub.calendar.tables import Reminder, ReminderState
 from govhub.mail import services as mail_services
