@@ -12,9 +12,9 @@ from email.utils import parseaddr
 from dateutil.relativedelta import relativedelta
 
 from govhub import clock
-from govhub.governance.principal import Principal
 from govhub.calendar.ics import CalAddress, MeetingEvent, Method, build_calendar, fingerprint
 from govhub.errors import NotFound
+from govhub.governance.principal import Principal
 from govhub.governance.rules import is_current
 from govhub.governance.services import body_by_slug
 from govhub.governance.tables import Body, Membership, Role

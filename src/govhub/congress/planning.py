@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from govhub.governance.principal import Principal
 from govhub.audit.services import record
 from govhub.congress import places
 from govhub.congress.notices import send_confirmation, send_update
@@ -26,6 +25,7 @@ from govhub.congress.tables import (
     RegistrationStatus,
     SessionBooking,
 )
+from govhub.governance.principal import Principal
 from govhub.governance.tables import Body, CallToAction
 from govhub.mail.services import dispatch_all
 from govhub.mail.tables import OutboxMessage

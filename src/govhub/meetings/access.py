@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from govhub.governance.principal import Principal
 from govhub.errors import NotFound
+from govhub.governance.principal import Principal
 from govhub.meetings.tables import AgendaItem, Meeting
 
 __all__ = [

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from govhub.governance.principal import Principal
 from govhub.audit.services import record, snapshot
 from govhub.calendar import invites
+from govhub.governance.principal import Principal
 from govhub.governance.tables import CallToAction
 from govhub.mail.services import dispatch_all
 from govhub.meetings.tables import (

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from govhub import clock
-from govhub.governance.principal import Principal
 from govhub.audit.services import record, snapshot
 from govhub.calendar import invites
+from govhub.governance.principal import Principal
 from govhub.governance.tables import Body
 from govhub.mail.services import dispatch_all
 from govhub.meetings.recurrence import MAX_OCCURRENCES, PATTERNS, describe, occurrences, rule_for

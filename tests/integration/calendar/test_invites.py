@@ -10,8 +10,8 @@ import icalendar
 import pytest
 
 from govhub import clock
+from govhub.admin import memberships as admin
 from govhub.calendar import invites
-from govhub.governance import admin
 from govhub.meetings.agenda import publish_agenda
 from govhub.meetings.services import Schedule, cancel_meeting, reschedule_meeting, schedule
 from govhub.meetings.tables import Meeting
