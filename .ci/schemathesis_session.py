@@ -27,7 +27,7 @@ async def real_values(email: str) -> dict[str, list]:
 
     from govhub import db
     from govhub.accounts.tables import User
-    from govhub.calendar.personal import feed_token_for
+    from govhub.calendar.feed_tokens import feed_token_for
     from govhub.governance.tables import Body
     from govhub.meetings.tables import Meeting
 

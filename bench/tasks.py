@@ -59,7 +59,7 @@ async def queue_invites(count: str) -> dict:
     from arq.connections import ArqRedis
 
     from govhub import queue
-    from govhub.calendar.ics import CalAddress, MeetingEvent, build_calendar
+    from govhub.calendar.ics import CalAddress, CalendarEvent, build_calendar
     from govhub.mail.services import CalendarPart, dispatch, queue_mail
     from govhub.settings import get_settings
 
@@ -67,7 +67,7 @@ async def queue_invites(count: str) -> dict:
     pool = ArqRedis.from_url(settings.redis_url)
     queue.set_queue(pool)
     starts = dt.datetime(2027, 3, 2, 18, 0, tzinfo=dt.UTC)
-    event = MeetingEvent(
+    event = CalendarEvent(
         uid=f"{uuid.uuid4()}@govhub",
         sequence=0,
         starts_at=starts,
@@ -121,9 +121,9 @@ async def feed_member(years: str = "5") -> dict:
     """A member of three bodies, each meeting monthly for ``years`` years (half past, half
     future), and their personal feed URL; {"missing": why} until the feed exists."""
     try:
-        from govhub.calendar.personal import feed_token_for
+        from govhub.calendar.feed_tokens import feed_token_for
     except ImportError as error:
-        return {"missing": f"govhub.calendar.personal.feed_token_for: {error}"}
+        return {"missing": f"govhub.calendar.feed_tokens.feed_token_for: {error}"}
     from govhub.accounts.secrets import hash_password
     from govhub.accounts.tables import User
     from govhub.governance.tables import Body, Membership, Organisation, Person

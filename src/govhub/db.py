@@ -18,6 +18,7 @@ __all__ = [
     "KeptConnectionSQLiteEngine",
     "close_engine",
     "contains",
+    "for_update",
     "id_of",
     "is_sqlite",
     "make_engine",
@@ -198,3 +199,16 @@ def contains(column: Any, text: str) -> Any:
 def id_of(value: Any) -> Any:
     """The id of a row, or the value itself when it already is one (a foreign key's raw value)."""
     return getattr(value, "id", value)
+
+
+def for_update(query: Any, *tables: Any) -> Any:
+    """``query`` (a select or objects query) locking the rows it reads until the transaction ends.
+
+    On PostgreSQL that is ``SELECT ... FOR UPDATE`` (``OF tables``, so joined rows are not
+    locked); on SQLite every transaction already holds the single write lock from its start
+    (``BEGIN IMMEDIATE``, see :class:`KeptConnectionSQLiteEngine`), so the query is unchanged.
+    Use it inside a transaction, to re-read a row before deciding on its state.
+    """
+    if is_sqlite(query.table._meta.db):
+        return query
+    return query.lock_rows(of=tables)

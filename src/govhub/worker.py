@@ -1,4 +1,4 @@
-"""arq worker settings: every area's jobs and cron schedule.
+"""arq worker settings: every area's jobs, cron schedule and reminder writers.
 
 ``govhub worker`` runs these on Redis; with no Redis configured the web process
 runs the same functions itself (see :func:`govhub.queue.start_worker`).
@@ -13,16 +13,30 @@ from arq import cron, func
 
 from govhub import db, queue
 from govhub.accounts.ratelimit import sweep_expired
-from govhub.calendar.invites import send_due_invites
-from govhub.calendar.reminders import send_due_reminders
-from govhub.congress import reminders as _congress_reminders  # noqa: F401 (registers its writer)
+from govhub.calendar.reminders import Writer, queue_due_reminders
+from govhub.congress import reminders as congress_reminders
 from govhub.congress.privacy import erase_expired_registrations
 from govhub.mail import smtp
 from govhub.mail.jobs import MAX_ATTEMPTS, send_outbox_message
 from govhub.mail.services import requeue_stranded_mail
+from govhub.meetings import invitations
+from govhub.meetings.invitations import queue_due_invites
 from govhub.system import heartbeat
 
-__all__ = ["WorkerSettings"]
+__all__ = ["REMINDER_WRITERS", "WorkerSettings", "sweep_reminders"]
+
+REMINDER_WRITERS: dict[str, Writer] = {
+    invitations.MEETING_REMINDER: invitations.write_meeting_reminder,
+    invitations.AGENDA_DEADLINE_REMINDER: invitations.write_agenda_reminder,
+    congress_reminders.KIND: congress_reminders.write_congress_reminder,
+}
+"""Who writes the email of each kind of reminder row when it falls due (a kind missing here
+is logged and its reminders dropped)."""
+
+
+async def sweep_reminders(ctx: dict | None = None) -> int:
+    """arq cron job: every reminder that has fallen due, written by its kind's writer."""
+    return await queue_due_reminders(REMINDER_WRITERS)
 
 
 async def _startup(ctx: dict) -> None:
@@ -52,8 +66,8 @@ class WorkerSettings:
         cron(sweep_expired, minute={0, 15, 30, 45}, second=30),
         cron(requeue_stranded_mail, second=20, run_at_startup=True, unique=False),
         # Rebuilt from the database each time: a flushed Redis loses no reminder.
-        cron(send_due_reminders, second=40, run_at_startup=True, unique=False),
-        cron(send_due_invites, minute=5, second=50, run_at_startup=True, unique=False),
+        cron(sweep_reminders, second=40, run_at_startup=True, unique=False),
+        cron(queue_due_invites, minute=5, second=50, run_at_startup=True, unique=False),
         # Personal data of past congresses (GOVHUB_CONGRESS_RETENTION_DAYS), nightly.
         cron(erase_expired_registrations, hour=3, minute=15, second=0),
     ]

@@ -9,16 +9,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from govhub.calendar.feeds import meeting_event
 from govhub.calendar.ics import (
     CalAddress,
-    MeetingEvent,
+    CalendarEvent,
     build_calendar,
     clean_text,
     fingerprint,
     one_line,
 )
 from govhub.governance.tables import Body
+from govhub.meetings.calendar import meeting_event
 from govhub.meetings.tables import Meeting
 from tests.ics_readers import read_with_vobject
 
@@ -45,7 +45,7 @@ DST_CASES = [
 ]
 
 
-def event(**overrides) -> MeetingEvent:
+def event(**overrides) -> CalendarEvent:
     starts = overrides.pop("starts_at", dt.datetime(2026, 3, 3, 18, 0, tzinfo=LONDON))
     values = {
         "uid": "meeting-1@govhub.test",
@@ -57,10 +57,10 @@ def event(**overrides) -> MeetingEvent:
         "location": "Town Hall, 160 Whitechapel Road",
         "url": "http://testserver/meetings/1",
     }
-    return MeetingEvent(**{**values, **overrides})
+    return CalendarEvent(**{**values, **overrides})
 
 
-def dst_events() -> list[MeetingEvent]:
+def dst_events() -> list[CalendarEvent]:
     return [
         event(uid=f"dst-{n}@govhub.test", starts_at=local.replace(tzinfo=LONDON))
         for n, (local, _) in enumerate(DST_CASES)
@@ -233,7 +233,7 @@ USER_TEXT = st.lists(st.one_of(st.text(), st.sampled_from(NASTY)), max_size=8).m
 PROPERTIES = settings(max_examples=150, deadline=None, database=None)
 
 
-def user_event(title: str, venue: str, description: str, name: str) -> MeetingEvent:
+def user_event(title: str, venue: str, description: str, name: str) -> CalendarEvent:
     return event(
         summary=title,
         location=venue,

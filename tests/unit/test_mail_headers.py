@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from govhub.calendar.ics import CalAddress, MeetingEvent, build_calendar
+from govhub.calendar.ics import CalAddress, CalendarEvent, build_calendar
 from govhub.mail.jobs import build_message
 from govhub.mail.rendering import render_email
 from govhub.mail.tables import OutboxMessage
@@ -55,7 +55,7 @@ def message_for(title: str, body_name: str, venue: str) -> OutboxMessage:
         "base_url": "http://testserver",
     }
     subject, text, html = render_email("meeting_invite", context)
-    event = MeetingEvent(
+    event = CalendarEvent(
         uid="meeting-1@govhub.test",
         sequence=0,
         starts_at=starts,

@@ -15,7 +15,7 @@ from govhub.accounts.deps import RESET_LINK, ResetLink
 from govhub.accounts.sessions import end_session, rotate_session, start_session
 from govhub.accounts.tables import User
 from govhub.audit.services import record
-from govhub.calendar.personal import feed_path, feed_token_for, regenerate_feed_token
+from govhub.calendar.feed_tokens import feed_path, feed_token_for, regenerate_feed_token
 from govhub.errors import NotFound
 from govhub.mail.services import dispatch
 from govhub.settings import get_settings

@@ -10,11 +10,11 @@ from __future__ import annotations
 from govhub.admin.directory import slug_taken
 from govhub.audit.services import record, snapshot
 from govhub.audit.tables import AuditEntry
-from govhub.calendar import invites
 from govhub.congress.tables import Edition
 from govhub.errors import Refused
 from govhub.governance.principal import Principal
 from govhub.governance.tables import Body, BodyCallToAction, BodyKind, Membership
+from govhub.meetings import invitations as invites
 from govhub.meetings.tables import Action, Meeting, MeetingSeries, TermsOfReference
 from govhub.validation import FormError, require, slugify
 

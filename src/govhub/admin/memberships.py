@@ -9,11 +9,11 @@ from __future__ import annotations
 from govhub import clock
 from govhub.accounts.tables import User
 from govhub.audit.services import record, snapshot
-from govhub.calendar import invites
 from govhub.db import id_of
 from govhub.governance.principal import Principal
 from govhub.governance.tables import Body, Membership, Organisation, Person, Role
 from govhub.mail.services import dispatch_all
+from govhub.meetings import invitations as invites
 from govhub.validation import FormError, parse_date, valid_email
 
 __all__ = ["add_membership", "change_role", "end_membership"]

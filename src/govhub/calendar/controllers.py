@@ -19,9 +19,11 @@ from litestar.params import FromPath, HeaderParameter
 from litestar.response import Response
 
 from govhub.calendar.feed_cache import BuiltFeed, built_feed
-from govhub.calendar.feeds import CalendarFile, body_calendar, meeting_invite
-from govhub.calendar.personal import calendar_for, feed_owner
+from govhub.calendar.feed_tokens import feed_owner
+from govhub.calendar.feeds import CalendarFile
+from govhub.meetings.calendar import body_calendar, meeting_invite
 from govhub.meetings.papers import PRIVATE
+from govhub.personal.feed import calendar_for
 from govhub.web.guards import Me
 
 __all__ = ["CalendarController"]

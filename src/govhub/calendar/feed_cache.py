@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from govhub import clock, data_version
 from govhub.calendar.feeds import CalendarFile
+from govhub.calendar.tables import FeedToken
 
 __all__ = ["ENTRIES", "BuiltFeed", "built_feed", "clear"]
 
@@ -57,10 +58,9 @@ def clear() -> None:
 
 async def built_feed(key: Hashable, build: Callable[[], Awaitable[CalendarFile]]) -> BuiltFeed:
     """The feed for ``key``, from the cache while the data and the day are unchanged."""
-    from govhub.meetings.tables import Meeting
-
     try:
-        version: int | None = await data_version.current(Meeting._meta.db)
+        # Any table's engine: the version counts changes to every table a feed shows.
+        version: int | None = await data_version.current(FeedToken._meta.db)
     except Exception:  # a database without the version: build every time
         logger.warning("feed cache off: no data version in this database", exc_info=True)
         version = None

@@ -1,7 +1,8 @@
-"""iCalendar files for meetings, built with the icalendar library and never by formatting text.
+"""iCalendar files, built with the icalendar library and never by formatting text.
 
-This module knows nothing of the database: it turns :class:`MeetingEvent` values into the
-bytes of a VCALENDAR, so downloads, feeds and (later) emailed iTIP invites share one builder.
+This module knows nothing of the database nor of what an event is about: it turns
+:class:`CalendarEvent` values (a meeting's, a congress registration's) into the bytes of a
+VCALENDAR, so downloads, feeds and emailed iTIP invites share one builder.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ __all__ = [
     "LONDON",
     "PRODID",
     "CalAddress",
-    "MeetingEvent",
+    "CalendarEvent",
     "Method",
     "build_calendar",
     "clean_text",
@@ -59,7 +60,7 @@ class CalAddress:
 
 
 @dataclass(frozen=True)
-class MeetingEvent:
+class CalendarEvent:
     """Everything one VEVENT shows, already decided (what to show to whom is not decided here)."""
 
     uid: str
@@ -72,7 +73,7 @@ class MeetingEvent:
     description: str = ""
     url: str = ""
     cancelled: bool = False
-    private: bool = False  # CLASS:PRIVATE, for the minimal "Private meeting" variant
+    private: bool = False  # CLASS:PRIVATE (a private meeting shown only as "Private meeting")
     attendees: tuple[CalAddress, ...] = ()
     alarm: dt.timedelta | None = None  # before the start, e.g. one hour
 
@@ -142,51 +143,51 @@ def _address(person: CalAddress, **params: str) -> vCalAddress:
     return address
 
 
-def _event(meeting: MeetingEvent, *, zone: dt.tzinfo, stamp: dt.datetime) -> Event:
+def _event(item: CalendarEvent, *, zone: dt.tzinfo, stamp: dt.datetime) -> Event:
     event = Event()
-    event.add("uid", meeting.uid)
-    event.add("sequence", meeting.sequence)
+    event.add("uid", item.uid)
+    event.add("sequence", item.sequence)
     event.add("dtstamp", stamp.astimezone(dt.UTC))
-    event.add("dtstart", meeting.starts_at.astimezone(zone))
-    event.add("dtend", meeting.ends_at.astimezone(zone))
-    event.add("summary", one_line(meeting.summary))
-    if location := one_line(meeting.location):
+    event.add("dtstart", item.starts_at.astimezone(zone))
+    event.add("dtend", item.ends_at.astimezone(zone))
+    event.add("summary", one_line(item.summary))
+    if location := one_line(item.location):
         event.add("location", location)
-    if description := clean_text(meeting.description):
+    if description := clean_text(item.description):
         event.add("description", description)
-    if meeting.url:
-        event.add("url", meeting.url)
-    event.add("status", "CANCELLED" if meeting.cancelled else "CONFIRMED")
-    if meeting.private:
+    if item.url:
+        event.add("url", item.url)
+    event.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
+    if item.private:
         event.add("class", "PRIVATE")
-    event.add("organizer", _address(meeting.organiser))
-    for attendee in meeting.attendees:
+    event.add("organizer", _address(item.organiser))
+    for attendee in item.attendees:
         event.add(
             "attendee",
             _address(attendee, ROLE="REQ-PARTICIPANT", PARTSTAT="NEEDS-ACTION", RSVP="TRUE"),
         )
-    if meeting.alarm is not None and not meeting.cancelled:
+    if item.alarm is not None and not item.cancelled:
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("trigger", -abs(meeting.alarm))
-        alarm.add("description", one_line(meeting.summary))
+        alarm.add("trigger", -abs(item.alarm))
+        alarm.add("description", one_line(item.summary))
         event.add_component(alarm)
     return event
 
 
 def build_calendar(
-    meetings: Iterable[MeetingEvent],
+    events: Iterable[CalendarEvent],
     *,
     method: Method | None = "PUBLISH",
     time_zone: str = LONDON,
     name: str = "",
     stamp: dt.datetime | None = None,
 ) -> bytes:
-    """The VCALENDAR for ``meetings``, as bytes with CRLF line endings.
+    """The VCALENDAR for ``events``, as bytes with CRLF line endings.
 
     Times are local with TZID=Europe/London when that is the zone, with our own VTIMEZONE.
     For any other zone they are written in UTC: a VTIMEZONE we have not checked against other
-    parsers could move meetings by an hour, and a UTC instant is read right by every client.
+    parsers could move events by an hour, and a UTC instant is read right by every client.
     """
     stamp = stamp or dt.datetime.now(dt.UTC)
     calendar = Calendar()
@@ -203,8 +204,8 @@ def build_calendar(
         zone: dt.tzinfo = ZoneInfo(LONDON)
     else:
         zone = dt.UTC
-    for meeting in meetings:
-        calendar.add_component(_event(meeting, zone=zone, stamp=stamp))
+    for item in events:
+        calendar.add_component(_event(item, zone=zone, stamp=stamp))
     return calendar.to_ical()
 
 
@@ -217,7 +218,7 @@ def _plain(value):
 
 
 def fingerprint(
-    meetings: Sequence[MeetingEvent],
+    events: Sequence[CalendarEvent],
     *,
     method: Method | None = "PUBLISH",
     time_zone: str = LONDON,
@@ -228,7 +229,7 @@ def fingerprint(
     data = {
         "format": [_FORMAT_VERSION, icalendar.__version__],
         "calendar": [method, time_zone, name],
-        "events": [dataclasses.asdict(m) for m in meetings],
+        "events": [dataclasses.asdict(e) for e in events],
     }
     text = json.dumps(data, default=_plain, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()[:32]

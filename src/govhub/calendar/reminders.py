@@ -2,10 +2,12 @@
 
 Each area says who is reminded of what by calling :func:`replace_reminders` whenever the
 answer changes (a meeting scheduled or moved, a member added, a registration made) and
-:func:`drop_reminders` when nothing should be sent any more. It registers, with
-:func:`reminder_kind`, the function that writes the email when a reminder falls due; that
-function reads the thing afresh, so a reminder always tells the current time and place, and
-returns None when there is nothing to remind anyone of (a meeting cancelled since).
+:func:`drop_reminders` when nothing should be sent any more. It also offers, for each kind of
+reminder it plans, a :data:`Writer`: the function that writes the email when a reminder falls
+due. The sweep, :func:`queue_due_reminders`, is given every writer by the worker
+(``govhub.worker.REMINDER_WRITERS``): nothing registers itself by being imported. A writer reads
+the thing afresh, so a reminder always tells the current time and place, and returns None when
+there is nothing to remind anyone of (a meeting cancelled since).
 
 Because the rows are the truth, a Redis that was flushed or restarted loses nothing: the next
 sweep finds every reminder still pending, and the outbox sweep every email not yet sent.
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from govhub import clock
@@ -26,10 +28,10 @@ from govhub.mail.tables import OutboxMessage
 __all__ = [
     "SWEEP_BATCH",
     "Due",
+    "Writer",
     "drop_reminders",
-    "reminder_kind",
+    "queue_due_reminders",
     "replace_reminders",
-    "send_due_reminders",
 ]
 
 logger = logging.getLogger(__name__)
@@ -37,7 +39,7 @@ logger = logging.getLogger(__name__)
 SWEEP_BATCH = 500
 
 Writer = Callable[[Reminder], Awaitable[OutboxMessage | None]]
-_writers: dict[str, Writer] = {}
+"""Writes the email for one due reminder into the outbox (None: nothing to send any more)."""
 
 
 @dataclass(frozen=True)
@@ -49,16 +51,6 @@ class Due:
     recipient_name: str = ""
     label: str = ""
     locale: str = "en"
-
-
-def reminder_kind(kind: str) -> Callable[[Writer], Writer]:
-    """Register the function that writes the email for reminders of ``kind``."""
-
-    def register(writer: Writer) -> Writer:
-        _writers[kind] = writer
-        return writer
-
-    return register
 
 
 async def replace_reminders(kind: str, target_id: int, due: Iterable[Due]) -> int:
@@ -102,8 +94,8 @@ async def drop_reminders(kind: str, target_id: int, recipient: str | None = None
     await Reminder.update({Reminder.state: ReminderState.dropped}).where(where)
 
 
-async def _send_one(reminder: Reminder) -> OutboxMessage | None:
-    writer = _writers.get(reminder.kind)
+async def _queue_one(reminder: Reminder, writers: Mapping[str, Writer]) -> OutboxMessage | None:
+    writer = writers.get(reminder.kind)
     async with Reminder._meta.db.transaction():
         # Claim it, so a second sweep running at the same moment cannot send it too.
         claimed = (
@@ -142,9 +134,10 @@ async def _drop_stale(due: list[Reminder], sent: list[Reminder]) -> None:
         )
 
 
-async def send_due_reminders(ctx: dict | None = None) -> int:
-    """arq cron job: write every reminder that has fallen due into the outbox and send it."""
-    sent = 0
+async def queue_due_reminders(writers: Mapping[str, Writer]) -> int:
+    """Write every reminder that has fallen due into the outbox, each by the writer for its
+    kind in ``writers``, and queue its sending job. Run by the worker's cron job."""
+    queued = 0
     while True:
         due = (
             await Reminder.objects()
@@ -156,10 +149,10 @@ async def send_due_reminders(ctx: dict | None = None) -> int:
         chosen = _latest_only(due)
         await _drop_stale(due, chosen)
         for reminder in chosen:
-            message = await _send_one(reminder)
+            message = await _queue_one(reminder, writers)
             if message is not None:
                 # After commit. Lost here (a crash, Redis gone)? The outbox sweep resends it.
                 await dispatch(message)
-                sent += 1
+                queued += 1
         if len(due) < SWEEP_BATCH:
-            return sent
+            return queued

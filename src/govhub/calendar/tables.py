@@ -23,8 +23,9 @@ class ReminderState(StrEnum):
 class Reminder(Table):
     """One reminder to one person about one thing (a meeting, an agenda deadline, a congress).
 
-    ``kind`` names the handler that writes its email when it falls due (see
-    :mod:`govhub.calendar.reminders`); ``target_id`` is the thing's id for that handler.
+    ``kind`` names the writer of its email when it falls due (the worker's
+    ``REMINDER_WRITERS``, see :mod:`govhub.calendar.reminders`); ``target_id`` is the thing's
+    id for that writer.
     """
 
     kind = Varchar(length=40, required=True)

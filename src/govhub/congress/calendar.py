@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from piccolo.query import WhereRaw
 
-from govhub.calendar.ics import MeetingEvent
+from govhub.calendar.ics import CalendarEvent
 from govhub.congress.notices import bookings_of, registration_event
 from govhub.congress.tables import Edition, Registration, RegistrationStatus
 
 __all__ = ["registration_events"]
 
 
-async def registration_events(email: str) -> list[MeetingEvent]:
+async def registration_events(email: str) -> list[CalendarEvent]:
     """Every registration made with ``email`` (any case) that is not erased: with a place or
     waiting as live events, cancelled ones with ``cancelled=True`` so calendars drop them."""
     key = email.strip().lower()

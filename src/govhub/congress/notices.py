@@ -3,6 +3,9 @@
 Each registration has one calendar UID for life. Its SEQUENCE is the edition's (raised when
 the congress moves) plus the registration's own (raised when its sessions or status change),
 so every update replaces the event in the person's calendar instead of adding another.
+
+The ``queue_*`` functions write an outbox row in the caller's transaction and return it; the
+caller dispatches it once that transaction has committed (mail leaves from the outbox job).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from urllib.parse import urlsplit
 
 from govhub.accounts.secrets import sign
 from govhub.calendar.feeds import partnership_organiser
-from govhub.calendar.ics import CalAddress, MeetingEvent, build_calendar
+from govhub.calendar.ics import CalAddress, CalendarEvent, build_calendar
 from govhub.congress.tables import (
     BookingStatus,
     CongressSession,
@@ -30,10 +33,11 @@ __all__ = [
     "edition_url",
     "manage_token",
     "manage_url",
+    "queue_cancellation",
+    "queue_confirmation",
+    "queue_reminder",
+    "queue_update",
     "registration_event",
-    "send_cancellation",
-    "send_confirmation",
-    "send_update",
 ]
 
 
@@ -91,7 +95,7 @@ def registration_event(
     pairs,
     *,
     cancelled: bool = False,
-) -> MeetingEvent:
+) -> CalendarEvent:
     tr = translations_for(registration.locale)
     lines = [edition.title]
     if edition.theme:
@@ -101,7 +105,7 @@ def registration_event(
         lines.append(f"{line['time']}: {line['title']}{room} ({line['status']})")
     if edition.venue_access:
         lines.append(edition.venue_access)
-    return MeetingEvent(
+    return CalendarEvent(
         uid=calendar_uid(edition, registration),
         sequence=edition.sequence + registration.sequence,
         starts_at=edition.starts_at,
@@ -134,7 +138,7 @@ def _context(edition: Edition, registration: Registration, pairs) -> dict:
     }
 
 
-async def send_confirmation(
+async def queue_confirmation(
     edition: Edition, registration: Registration, *, promoted: bool = False
 ) -> OutboxMessage:
     """ "You have a place" with the invite (REQUEST), or "you are on the waiting list"."""
@@ -163,7 +167,7 @@ async def send_confirmation(
     )
 
 
-async def send_update(edition: Edition, registration: Registration) -> OutboxMessage | None:
+async def queue_update(edition: Edition, registration: Registration) -> OutboxMessage | None:
     """Sessions changed: the updated invite (a REQUEST with a higher SEQUENCE)."""
     if registration.status != RegistrationStatus.confirmed or not registration.email:
         return None
@@ -179,7 +183,7 @@ async def send_update(edition: Edition, registration: Registration) -> OutboxMes
     )
 
 
-async def send_cancellation(edition: Edition, registration: Registration) -> OutboxMessage | None:
+async def queue_cancellation(edition: Edition, registration: Registration) -> OutboxMessage | None:
     """ "Your registration is cancelled", with a CANCEL when they were sent an invite."""
     if not registration.email:
         return None
@@ -198,7 +202,7 @@ async def send_cancellation(edition: Edition, registration: Registration) -> Out
     )
 
 
-async def send_reminder(edition: Edition, registration: Registration) -> OutboxMessage:
+async def queue_reminder(edition: Edition, registration: Registration) -> OutboxMessage:
     """ "See you on Saturday": the time, the place, their sessions, and how to cancel."""
     pairs = await bookings_of(registration.id)
     return await queue_mail(

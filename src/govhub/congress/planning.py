@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from govhub.audit.services import record
 from govhub.congress import places
-from govhub.congress.notices import send_confirmation, send_update
+from govhub.congress.notices import queue_confirmation, queue_update
 from govhub.congress.reminders import plan_congress_reminders
 from govhub.congress.tables import (
     BookingStatus,
@@ -357,13 +357,13 @@ async def update_edition(
         if moved:
             for registration in registered:
                 if registration.status == RegistrationStatus.confirmed:
-                    if message := await send_update(current, registration):
+                    if message := await queue_update(current, registration):
                         messages.append(message)
                     await plan_congress_reminders(current, registration)
                 elif registration.email:
                     # No place yet, so no calendar invite: the waiting-list email, with the
                     # new day, time and venue.
-                    messages.append(await send_confirmation(current, registration))
+                    messages.append(await queue_confirmation(current, registration))
         if plan.capacity > confirmed:
             messages.extend(await _offer_places(current))
     await dispatch_all(messages)
@@ -516,7 +516,7 @@ async def _tell_booked(edition: Edition, session_id: int) -> list[OutboxMessage]
     ):
         registration.sequence += 1
         await registration.save([Registration.sequence])
-        if message := await send_update(edition, registration):
+        if message := await queue_update(edition, registration):
             messages.append(message)
     return messages
 

@@ -15,9 +15,9 @@ from govhub.congress.forms import RegistrationForm
 from govhub.congress.notices import (
     bookings_of,
     manage_token,
-    send_cancellation,
-    send_confirmation,
-    send_update,
+    queue_cancellation,
+    queue_confirmation,
+    queue_update,
 )
 from govhub.congress.reminders import drop_congress_reminders, plan_congress_reminders
 from govhub.congress.rules import registration_state
@@ -127,7 +127,7 @@ async def register(
             registration,
             summary=f"{registration.reference}: {registration.status}",
         )
-        messages.append(await send_confirmation(edition, registration))
+        messages.append(await queue_confirmation(edition, registration))
         if registration.status == RegistrationStatus.confirmed:
             await plan_congress_reminders(edition, registration)
     await dispatch_all(messages)
@@ -145,7 +145,7 @@ async def hand_on_places(
     messages: list[OutboxMessage] = []
     promoted = await places.promote_next_waiting(edition) if congress_place_freed else None
     if promoted is not None:
-        messages.append(await send_confirmation(edition, promoted, promoted=True))
+        messages.append(await queue_confirmation(edition, promoted, promoted=True))
         await plan_congress_reminders(edition, promoted)
         await record(None, "congress.promoted", promoted, summary=promoted.reference)
     gained = await places.free_session_places(freed_sessions)
@@ -156,7 +156,7 @@ async def hand_on_places(
             continue
         registration.sequence += 1
         await registration.save([Registration.sequence])
-        if message := await send_update(edition, registration):
+        if message := await queue_update(edition, registration):
             messages.append(message)
     return messages
 
@@ -184,7 +184,7 @@ async def cancel_registration(registration: Registration, *, notify: bool = True
                 Registration.sequence,
             ]
         )
-        if notify and (message := await send_cancellation(edition, current)):
+        if notify and (message := await queue_cancellation(edition, current)):
             messages.append(message)
         freed = {s.id for booking, s in pairs if booking.status == "confirmed"}
         await SessionBooking.delete().where(SessionBooking.registration == current.id)
@@ -221,7 +221,7 @@ async def change_sessions(registration: Registration, chosen: list[CongressSessi
         current.sequence += 1
         await current.save([Registration.sequence])
         await record(None, "congress.sessions_changed", current, summary=current.reference)
-        if message := await send_update(edition, current):
+        if message := await queue_update(edition, current):
             messages.append(message)
         messages += await hand_on_places(edition, freed, False)
     await dispatch_all(messages)

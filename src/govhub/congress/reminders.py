@@ -1,18 +1,27 @@
 """Reminders before the congress, through the calendar's reminder rows (see
-:mod:`govhub.calendar.reminders`): a week before and the day before, to everyone with a place."""
+:mod:`govhub.calendar.reminders`): a week before and the day before, to everyone with a place.
+:func:`write_congress_reminder` writes each when due; the worker lists it among its writers."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from govhub.calendar.reminders import Due, drop_reminders, reminder_kind, replace_reminders
+from govhub.calendar.reminders import Due, drop_reminders, replace_reminders
 from govhub.calendar.tables import Reminder
+from govhub.congress.notices import queue_reminder
 from govhub.congress.tables import Edition, Registration, RegistrationStatus
 from govhub.mail.tables import OutboxMessage
 
-__all__ = ["KIND", "drop_congress_reminders", "plan_congress_reminders"]
+__all__ = [
+    "KIND",
+    "drop_congress_reminders",
+    "forget_reminders",
+    "plan_congress_reminders",
+    "write_congress_reminder",
+]
 
 KIND = "congress"
+"""The kind of the reminder rows of congress registrations."""
 
 # (how long before the start, label). The labels are for organisers reading the rows.
 BEFORE = ((dt.timedelta(days=7), "7 days before"), (dt.timedelta(days=1), "1 day before"))
@@ -49,11 +58,8 @@ async def forget_reminders(registration_id: int) -> None:
     )
 
 
-@reminder_kind(KIND)
 async def write_congress_reminder(reminder: Reminder) -> OutboxMessage | None:
     """The reminder email, from the registration as it is now; None once they have no place."""
-    from govhub.congress.notices import send_reminder
-
     registration = await Registration.objects().where(Registration.id == reminder.target_id).first()
     if (
         registration is None
@@ -63,4 +69,4 @@ async def write_congress_reminder(reminder: Reminder) -> OutboxMessage | None:
     ):
         return None
     edition = await Edition.objects().where(Edition.id == registration.edition).first()
-    return await send_reminder(edition, registration)
+    return await queue_reminder(edition, registration)

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from govhub import db as database
+from govhub.errors import NotFound
 from govhub.governance.tables import Membership
 from govhub.meetings.tables import Meeting, MinutesState
 from govhub.validation import FormError
 
-__all__ = ["check_minutes_open", "db", "id_of", "int_or_none", "mark_minutes_drafted", "org_id"]
+__all__ = [
+    "check_minutes_open",
+    "db",
+    "id_of",
+    "int_or_none",
+    "mark_minutes_drafted",
+    "org_id",
+    "reread_locked",
+]
 
 
 def db():
@@ -24,6 +34,24 @@ def int_or_none(value) -> int | None:
 def org_id(membership: Membership) -> int | None:
     org = membership.organisation
     return getattr(org, "id", None) if org is not None else None
+
+
+async def reread_locked(meeting: Meeting) -> Meeting:
+    """Inside a state change's transaction: the meeting as it is now, locked until commit.
+
+    A state change decides on this row, never on one read before its transaction began (two
+    secretaries acting at once would both see the old state and both win). The caller's
+    object is brought up to date too, so what it renders afterwards is what was saved.
+    """
+    query = Meeting.objects().where(Meeting.id == meeting.id)
+    fresh = await database.for_update(query, Meeting).first()
+    if fresh is None:
+        raise NotFound()
+    for column in Meeting._meta.columns:
+        name = column._meta.name
+        if name != "body" or not hasattr(meeting.body, "id"):  # keep a loaded body
+            setattr(meeting, name, getattr(fresh, name))
+    return meeting
 
 
 def check_minutes_open(meeting: Meeting) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from govhub import clock
 from govhub.audit import services as audit
-from govhub.governance.principal import Principal
+from govhub.governance.principal import ANONYMOUS, Principal
 from govhub.meetings._common import (
     check_minutes_open,
     db,
@@ -18,6 +18,7 @@ from govhub.meetings._common import (
 )
 from govhub.meetings.attendance import current_members
 from govhub.meetings.tables import Action, ActionStatus, Meeting
+from govhub.meetings.visibility import visible_actions
 from govhub.validation import FormError, parse_date, require
 
 __all__ = [
@@ -118,13 +119,14 @@ def _due_first(action: Action):
     return (action.due_date is None, action.due_date or dt.date.max, action.id)
 
 
-async def open_actions_for(body_id: int, before: dt.datetime) -> list[Action]:
-    """Open actions from the body's meetings that started before ``before``: matters arising.
-
-    Owner, organisation and meeting are loaded; soonest due first, undated last.
+async def open_actions_for(
+    body_id: int, before: dt.datetime, viewer: Principal = ANONYMOUS
+) -> list[Action]:
+    """Open actions from the body's meetings that started before ``before`` that ``viewer`` may
+    see: matters arising. Owner, organisation and meeting are loaded; soonest due first.
     """
     rows = await Action.objects(Action.owner, Action.organisation, Action.meeting).where(
-        (Action.body == body_id)
+        visible_actions(viewer, body_id)
         & (Action.status == ActionStatus.open)
         & (Action.meeting.starts_at < before)
     )

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from govhub.audit.services import record, snapshot
-from govhub.calendar import invites
 from govhub.governance.principal import Principal
 from govhub.governance.tables import CallToAction
 from govhub.mail.services import dispatch_all
+from govhub.meetings import invitations as invites
+from govhub.meetings._common import reread_locked
 from govhub.meetings.tables import (
     AgendaItem,
     AgendaItemCallToAction,
@@ -229,14 +230,16 @@ async def add_standard_items(actor: Principal, meeting: Meeting) -> int:
 
 async def publish_agenda(actor: Principal, meeting: Meeting) -> Meeting:
     """Draft -> published: the agenda (public items) becomes visible to everyone who may
-    see the meeting, and members are told."""
-    if meeting.status == MeetingStatus.cancelled:
-        raise FormError({"publish": "This meeting has been cancelled"})
-    if meeting.agenda_state == AgendaState.published:
-        raise FormError({"publish": "The agenda is already published"})
-    if not await AgendaItem.exists().where(AgendaItem.meeting == meeting.id):
-        raise FormError({"publish": "Add at least one item before publishing the agenda"})
+    see the meeting, and members are told. Decided on the meeting as it is under the lock, so
+    of two secretaries publishing at once one does and the other is told it already is."""
     async with Meeting._meta.db.transaction():
+        await reread_locked(meeting)
+        if meeting.status == MeetingStatus.cancelled:
+            raise FormError({"publish": "This meeting has been cancelled"})
+        if meeting.agenda_state == AgendaState.published:
+            raise FormError({"publish": "The agenda is already published"})
+        if not await AgendaItem.exists().where(AgendaItem.meeting == meeting.id):
+            raise FormError({"publish": "Add at least one item before publishing the agenda"})
         meeting.agenda_state = AgendaState.published
         meeting.agenda_published_at = dt.datetime.now(dt.UTC)
         await meeting.save([Meeting.agenda_state, Meeting.agenda_published_at])

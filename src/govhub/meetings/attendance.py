@@ -96,12 +96,26 @@ class AttendanceSheet:
         return sorted(((str(k), v) for k, v in seats.items()), key=lambda pair: pair[1])
 
     def attendees(self) -> list[Attendee]:
-        people = [Attendee(self.statuses.get(m.id) or "", org_id(m), m.role) for m in self.members]
+        # A standing substitute (a member in the substitute role) counts like one brought on
+        # the day: only in place of someone from their organisation who is away.
+        people = [
+            Attendee(
+                self.statuses.get(m.id) or "",
+                org_id(m),
+                m.role,
+                is_substitute=m.role == Role.substitute,
+                name=m.person.name,
+            )
+            for m in self.members
+        ]
         people += [
-            Attendee("present", s.organisation_id, Role.substitute, is_substitute=True)
+            Attendee("present", s.organisation_id, Role.substitute, is_substitute=True, name=s.name)
             for s in self.substitutes
         ]
-        return people + [Attendee("present", None, Role.observer, is_guest=True)] * len(self.guests)
+        return people + [
+            Attendee("present", None, Role.observer, is_guest=True, name=name)
+            for name in self.guests
+        ]
 
     def quorum(self, rule: QuorumRule) -> QuorumResult:
         return assess_quorum(rule, self.attendees())

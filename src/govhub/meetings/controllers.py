@@ -124,7 +124,11 @@ class MeetingsController(Controller):
         )
         # Open actions from earlier meetings appear as matters arising by themselves.
         has_matters = any(item.standard == StandardItem.matters_arising for item in items)
-        matters = await open_actions_for(meeting.body.id, meeting.starts_at) if has_matters else []
+        matters = (
+            await open_actions_for(meeting.body.id, meeting.starts_at, principal)
+            if has_matters
+            else []
+        )
         quorum = rule = None
         if manager:
             members = await attendance.current_members(meeting)

@@ -20,6 +20,7 @@ from govhub.meetings._common import (
     id_of,
     int_or_none,
     mark_minutes_drafted,
+    reread_locked,
 )
 from govhub.meetings.tables import (
     Action,
@@ -32,6 +33,7 @@ from govhub.meetings.tables import (
     MeetingStatus,
     MinutesState,
 )
+from govhub.meetings.visibility import visible_meetings
 from govhub.validation import FormError, require
 
 __all__ = [
@@ -41,6 +43,7 @@ __all__ = [
     "add_declaration",
     "agenda_items",
     "approve_minutes",
+    "approved_at",
     "later_meetings",
     "minutes_record",
     "people_at",
@@ -268,17 +271,29 @@ async def later_meetings(meeting: Meeting) -> list[Meeting]:
     )
 
 
+async def approved_at(meeting: Meeting, viewer: Principal) -> Meeting | None:
+    """The meeting at which ``meeting``'s minutes were approved, if ``viewer`` may see it (a
+    private meeting's title never shows on public minutes)."""
+    if not meeting.minutes_approved_at:
+        return None
+    where = (Meeting.id == id_of(meeting.minutes_approved_at)) & visible_meetings(viewer)
+    return await Meeting.objects().where(where).first()
+
+
 async def approve_minutes(actor: Principal, meeting: Meeting, values: Mapping[str, str]) -> None:
-    if meeting.minutes_state == MinutesState.approved:
-        raise FormError({"approved_at": "These minutes have already been approved"})
-    if meeting.minutes_state != MinutesState.draft:
-        raise FormError({"approved_at": "There are no minutes to approve yet"})
     later = {m.id: m for m in await later_meetings(meeting)}
     chosen = int_or_none(values.get("approved_at", ""))
-    if chosen not in later:
-        raise FormError({"approved_at": "Choose the meeting at which the minutes were approved"})
-    before = audit.snapshot(meeting, "minutes_state", "minutes_approved_at")
     async with db().transaction():
+        await reread_locked(meeting)  # two approvals at once: the second is told it is done
+        if meeting.minutes_state == MinutesState.approved:
+            raise FormError({"approved_at": "These minutes have already been approved"})
+        if meeting.minutes_state != MinutesState.draft:
+            raise FormError({"approved_at": "There are no minutes to approve yet"})
+        if chosen not in later:
+            raise FormError(
+                {"approved_at": "Choose the meeting at which the minutes were approved"}
+            )
+        before = audit.snapshot(meeting, "minutes_state", "minutes_approved_at")
         meeting.minutes_state = MinutesState.approved
         meeting.minutes_approved_at = chosen
         await meeting.save([Meeting.minutes_state, Meeting.minutes_approved_at])

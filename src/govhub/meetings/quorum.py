@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 __all__ = [
     "NOT_SEATS",
     "Attendee",
+    "Count",
     "QuorumResult",
     "QuorumRule",
     "assess_quorum",
@@ -51,6 +52,17 @@ class Attendee:
     role: str = "member"
     is_substitute: bool = False
     is_guest: bool = False
+    name: str = ""
+    """Who it is, for the explanation of who counts (``QuorumResult.counts``)."""
+
+
+@dataclass(frozen=True)
+class Count:
+    """One attendee in the quorum's explanation: whether they count, and why (or why not)."""
+
+    name: str
+    counts: bool
+    why: str
 
 
 @dataclass(frozen=True)
@@ -59,6 +71,8 @@ class QuorumResult:
     reasons: list[str] = field(default_factory=list)
     present_count: int = 0
     organisations_count: int = 0
+    counts: list[Count] = field(default_factory=list)
+    """Everyone present, in the order given, with whether they count towards the quorum."""
 
 
 def parse_roles(text: str | None) -> tuple[str, ...]:
@@ -115,8 +129,34 @@ def assess_quorum(rule: QuorumRule, attendees: Iterable[Attendee]) -> QuorumResu
             "nobody from their organisation is away"
         )
     return QuorumResult(
-        met=met, reasons=reasons, present_count=present, organisations_count=len(organisations)
+        met=met,
+        reasons=reasons,
+        present_count=present,
+        organisations_count=len(organisations),
+        counts=_explain(attendees, counted),
     )
+
+
+def _explain(attendees: Sequence[Attendee], counted: Sequence[Attendee]) -> list[Count]:
+    counting = {id(a) for a in counted}
+    explained = []
+    for a in attendees:
+        if a.status != PRESENT:
+            continue
+        if id(a) in counting:
+            why = (
+                "stands in for a member of their organisation who is away"
+                if (a.is_substitute)
+                else "a member, present"
+            )
+        elif a.is_guest:
+            why = "a guest: guests never count"
+        elif a.role in NOT_COUNTED_ROLES:
+            why = "an observer: observers never count"
+        else:
+            why = "a substitute whose organisation's members are all present"
+        explained.append(Count(a.name, id(a) in counting, why))
+    return explained
 
 
 def _eligible(attendees: Sequence[Attendee]) -> list[Attendee]:

@@ -22,6 +22,7 @@ from govhub.governance.tables import Body, Organisation
 from govhub.meetings import actions, attendance, minutes
 from govhub.meetings.access import can_see_confidential, load_managed_meeting, load_meeting
 from govhub.meetings.tables import Action, ActionStatus, AttendanceStatus, Meeting, MinutesState
+from govhub.meetings.visibility import members_view
 from govhub.validation import FormError
 from govhub.web.forms import form_values
 from govhub.web.guards import Me, requires_sign_in
@@ -83,7 +84,7 @@ async def _minutes_page(
         meeting=meeting,
         day=attendance.meeting_day(meeting),
         minutes=await minutes.minutes_record(meeting, confidential=True),
-        approved_at=await _approved_at(meeting),
+        approved_at=await minutes.approved_at(meeting, members_view(meeting.body.id)),
         later=[(str(m.id), _meeting_label(m)) for m in await minutes.later_meetings(meeting)],
         items=[(str(i.id), f"{i.position}. {i.title}") for i in items],
         declarers=[(str(k), v) for k, v in declarers.items()],
@@ -98,12 +99,6 @@ async def _minutes_page(
 def _meeting_label(meeting: Meeting) -> str:
     day = attendance.meeting_day(meeting)
     return f"{meeting.title}, {day.day} {day:%B %Y}"
-
-
-async def _approved_at(meeting: Meeting) -> Meeting | None:
-    if not meeting.minutes_approved_at:
-        return None
-    return await Meeting.objects().where(Meeting.id == meeting.minutes_approved_at).first()
 
 
 async def _change(
@@ -305,7 +300,7 @@ class RecordController(Controller):
             meeting=meeting,
             day=attendance.meeting_day(meeting),
             minutes=await minutes.minutes_record(meeting, confidential=confidential),
-            approved_at=await _approved_at(meeting),
+            approved_at=await minutes.approved_at(meeting, principal),
             can_manage=principal.can_manage_body(meeting.body.id),
             errors={},
             today=clock.today(),

@@ -14,10 +14,12 @@ from urllib.parse import urlsplit
 
 from govhub import clock
 from govhub.audit.services import record, snapshot
-from govhub.calendar import invites
+from govhub.errors import Conflict
 from govhub.governance.principal import Principal
 from govhub.governance.tables import Body
 from govhub.mail.services import dispatch_all
+from govhub.meetings import invitations as invites
+from govhub.meetings._common import reread_locked
 from govhub.meetings.recurrence import MAX_OCCURRENCES, PATTERNS, describe, occurrences, rule_for
 from govhub.meetings.tables import Meeting, MeetingChange, MeetingSeries, MeetingStatus
 from govhub.settings import get_settings
@@ -156,14 +158,27 @@ async def schedule(actor: Principal, body: Body, plan: Schedule) -> list[Meeting
 
 
 async def reschedule_meeting(
-    actor: Principal, meeting: Meeting, plan: Schedule, reason: str = ""
+    actor: Principal,
+    meeting: Meeting,
+    plan: Schedule,
+    reason: str = "",
+    *,
+    seen_sequence: int | None = None,
 ) -> Meeting:
-    """Move a meeting (and/or change its place); the old time is kept in its history."""
-    if meeting.status == MeetingStatus.cancelled:
-        raise FormError({"date": "This meeting has been cancelled: schedule a new one instead"})
-    moved = plan.starts_at != meeting.starts_at.astimezone(plan.starts_at.tzinfo)
-    place_changed = (plan.venue, plan.online_link) != (meeting.venue, meeting.online_link)
+    """Move a meeting (and/or change its place); the old time is kept in its history.
+
+    ``seen_sequence`` is the meeting's sequence when the form was opened: if the meeting has
+    changed since (someone else moved or cancelled it), nothing is saved and the secretary is
+    told. Only the columns that change are written, so the record that invitations were sent
+    is never overwritten.
+    """
     async with Meeting._meta.db.transaction():
+        await reread_locked(meeting)
+        if meeting.status == MeetingStatus.cancelled:
+            raise FormError({"date": "This meeting has been cancelled: schedule a new one instead"})
+        _check_unchanged(meeting, seen_sequence)
+        moved = plan.starts_at != meeting.starts_at.astimezone(plan.starts_at.tzinfo)
+        place_changed = (plan.venue, plan.online_link) != (meeting.venue, meeting.online_link)
         before = snapshot(
             meeting,
             "title",
@@ -192,7 +207,7 @@ async def reschedule_meeting(
         meeting.venue, meeting.online_link = plan.venue, plan.online_link
         meeting.is_public = plan.is_public
         meeting.updated_at = dt.datetime.now(dt.UTC)
-        await meeting.save()
+        await meeting.save(_SCHEDULE_COLUMNS)
         await record(
             actor,
             "meeting.rescheduled" if moved else "meeting.updated",
@@ -209,13 +224,40 @@ async def reschedule_meeting(
     return meeting
 
 
-async def cancel_meeting(actor: Principal, meeting: Meeting, reason: str) -> Meeting:
+def _check_unchanged(meeting: Meeting, seen_sequence: int | None) -> None:
+    """Refuse a change decided on a form opened before someone else moved or cancelled it."""
+    if seen_sequence is not None and seen_sequence != meeting.sequence:
+        raise Conflict(
+            "Someone else changed this meeting while you were editing it. "
+            "Nothing was saved: open it again to see the change, then make yours."
+        )
+
+
+_SCHEDULE_COLUMNS = [
+    Meeting.title,
+    Meeting.starts_at,
+    Meeting.ends_at,
+    Meeting.venue,
+    Meeting.online_link,
+    Meeting.is_public,
+    Meeting.sequence,
+    Meeting.updated_at,
+]
+"""What a reschedule writes: never the agenda, minutes or invitation columns."""
+
+
+async def cancel_meeting(
+    actor: Principal, meeting: Meeting, reason: str, *, seen_sequence: int | None = None
+) -> Meeting:
+    """Cancel a meeting; ``seen_sequence`` as for :func:`reschedule_meeting`."""
     reason = reason.strip()
     if not reason:
         raise FormError({"reason": "Enter why the meeting is cancelled: members will see it"})
-    if meeting.status == MeetingStatus.cancelled:
-        raise FormError({"reason": "This meeting is already cancelled"})
     async with Meeting._meta.db.transaction():
+        await reread_locked(meeting)
+        if meeting.status == MeetingStatus.cancelled:
+            raise FormError({"reason": "This meeting is already cancelled"})
+        _check_unchanged(meeting, seen_sequence)
         meeting.status = MeetingStatus.cancelled
         meeting.cancel_reason = reason[:1000]
         meeting.sequence += 1

@@ -125,7 +125,7 @@ class Meeting(Table):
     minutes_state = Varchar(length=10, choices=MinutesState, default=MinutesState.none)
     minutes_approved_at = ForeignKey("self", null=True, default=None)
     # When members were first sent the emailed invitation; empty until the meeting comes
-    # within the invitation horizon (see govhub.calendar.invites).
+    # within the invitation horizon (see govhub.meetings.invitations).
     invites_sent_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())

@@ -9,9 +9,10 @@ import pytest
 
 from govhub import data_version
 from govhub.accounts.tables import User
-from govhub.calendar import feed_cache, personal
-from govhub.calendar.personal import feed_path, feed_token_for
+from govhub.calendar import feed_cache
+from govhub.calendar.feed_tokens import feed_path, feed_token_for
 from govhub.meetings.tables import Meeting
+from govhub.personal import feed as personal
 from tests.conftest import client_for
 
 LONDON = ZoneInfo("Europe/London")

@@ -11,7 +11,7 @@ import pytest
 
 from govhub import clock
 from govhub.admin import memberships as admin
-from govhub.calendar import invites
+from govhub.meetings import invitations as invites
 from govhub.meetings.agenda import publish_agenda
 from govhub.meetings.services import Schedule, cancel_meeting, reschedule_meeting, schedule
 from govhub.meetings.tables import Meeting
@@ -177,8 +177,8 @@ async def test_a_series_is_invited_as_each_meeting_comes_within_eight_weeks(
 
     later = clock.now() + dt.timedelta(days=40)
     monkeypatch.setattr(clock, "now", lambda: later)
-    assert await invites.send_due_invites() == 3  # one more meeting, three members
-    assert await invites.send_due_invites() == 0  # and only once
+    assert await invites.queue_due_invites() == 3  # one more meeting, three members
+    assert await invites.queue_due_invites() == 0  # and only once
     await smtp_sink.wait_for(9)
 
 

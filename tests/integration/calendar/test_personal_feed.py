@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from govhub.calendar.personal import feed_token_for
+from govhub.calendar.feed_tokens import feed_token_for
 from tests.conftest import client_for, csrf_from, sign_in
 from tests.ics_readers import read_with_vobject
 

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from govhub import clock, queue
-from govhub.calendar import reminders
 from govhub.calendar.tables import Reminder, ReminderState
 from govhub.governance.principal import Principal
 from govhub.mail import services as mail_services
@@ -17,6 +16,7 @@ from govhub.mail.tables import MailState, OutboxMessage
 from govhub.meetings.agenda import publish_agenda
 from govhub.meetings.services import Schedule, cancel_meeting, reschedule_meeting, schedule
 from govhub.meetings.tables import Meeting
+from govhub.worker import sweep_reminders
 
 LONDON = ZoneInfo("Europe/London")
 REMINDERS = ["meeting.reminder", "meeting.agenda_deadline"]
@@ -116,8 +116,8 @@ async def test_due_reminders_are_sent_once_and_never_for_a_cancelled_meeting(
 
     # Six days before: the week-before reminders and the agenda deadline reminder are due.
     monkeypatch.setattr(clock, "now", lambda: dt.datetime(2027, 3, 24, 8, 0, tzinfo=UTC))
-    await reminders.send_due_reminders()  # (the worker's own start-up sweep may help)
-    assert await reminders.send_due_reminders() == 0  # nothing is sent twice
+    await sweep_reminders()  # (the worker's own start-up sweep may help)
+    assert await sweep_reminders() == 0  # nothing is sent twice
     assert await OutboxMessage.count().where(OutboxMessage.kind.is_in(REMINDERS)) == 3
     mail = await OutboxMessage.objects().order_by(OutboxMessage.to_address)
     subjects = sorted(m.subject for m in mail if m.kind in REMINDERS)
@@ -142,7 +142,7 @@ async def test_a_reminder_whose_meeting_was_cancelled_meanwhile_is_dropped(
     # Cancelled behind the planner's back (as if a change were half-applied).
     await Meeting.update({Meeting.status: "cancelled"}).where(Meeting.id == meeting.id)
     monkeypatch.setattr(clock, "now", lambda: dt.datetime(2027, 3, 29, 18, 0, tzinfo=UTC))
-    assert await reminders.send_due_reminders() == 0
+    assert await sweep_reminders() == 0
     states = {r.state for r in await Reminder.objects().where(Reminder.kind == "meeting")}
     assert states == {ReminderState.dropped}
     assert await OutboxMessage.count().where(OutboxMessage.kind == "meeting.reminder") == 0
@@ -177,7 +177,7 @@ async def test_redis_lost_mid_run_loses_no_reminder(
     first = create_app(settings, engine=engine, run_embedded_worker=True)
     async with running(first):
         # (The worker's own sweep, run at start-up, may take some of them first.)
-        await reminders.send_due_reminders()
+        await sweep_reminders()
         assert await Reminder.count().where(Reminder.state == ReminderState.pending) == 0
         # All in the outbox, all queued (beside the invitations the worker's own invitation
         # sweep sends now that the meeting is, by this clock, the day after tomorrow).

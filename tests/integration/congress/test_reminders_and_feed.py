@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 from govhub import clock
-from govhub.calendar.reminders import send_due_reminders
 from govhub.calendar.tables import Reminder
 from govhub.congress import registrations
 from govhub.congress.calendar import registration_events
 from govhub.mail.tables import OutboxMessage
+from govhub.worker import sweep_reminders
 
 from .conftest import registration_form
 
@@ -27,7 +27,7 @@ async def test_people_with_a_place_are_reminded_a_week_and_a_day_before(app, mak
     await Reminder.update({Reminder.due_at: clock.now() - dt.timedelta(minutes=1)}).where(
         Reminder.id == due[0].id
     )
-    assert await send_due_reminders() == 1
+    assert await sweep_reminders() == 1
     [reminder] = await OutboxMessage.objects().where(OutboxMessage.kind == "congress.reminder")
     assert reminder.to_address == "resident1@example.org"
     assert reminder.subject.startswith("মনে করিয়ে দিচ্ছি")  # "Reminder:", in their language

@@ -1,11 +1,15 @@
 """Emailed invitations (iTIP) and reminders for meetings, kept in step with every change.
 
 Members are sent a METHOD:REQUEST when a meeting comes within :data:`INVITE_HORIZON` (at once,
-if it is scheduled that close; otherwise by the daily :func:`send_due_invites`), again when its
+if it is scheduled that close; otherwise by the daily :func:`queue_due_invites`), again when its
 agenda is published or it moves (with a higher SEQUENCE), and a METHOD:CANCEL when it is
 cancelled. A member who joins a body is sent invitations to its future meetings; one who leaves
 is sent cancellations. Every function here writes outbox rows in the caller's transaction and
 returns them; the caller dispatches them once that transaction has committed.
+
+Reminders are the calendar's reminder rows (see :mod:`govhub.calendar.reminders`): planned here
+for each meeting, and written when due by :func:`write_meeting_reminder` and
+:func:`write_agenda_reminder`, which the worker lists among its reminder writers.
 """
 
 from __future__ import annotations
@@ -15,28 +19,33 @@ from collections.abc import Iterable
 from typing import Literal
 
 from govhub import clock
-from govhub.calendar.feeds import meeting_event, meeting_url, organiser_for
 from govhub.calendar.ics import CalAddress, build_calendar
-from govhub.calendar.reminders import Due, drop_reminders, reminder_kind, replace_reminders
+from govhub.calendar.reminders import Due, drop_reminders, replace_reminders
 from govhub.calendar.tables import Reminder
+from govhub.db import id_of
 from govhub.governance.rules import is_current
 from govhub.governance.tables import Body, Membership, Role
 from govhub.i18n import format_date, format_time, format_when
 from govhub.mail.services import CalendarPart, dispatch_all, queue_mail
 from govhub.mail.tables import OutboxMessage
+from govhub.meetings.calendar import meeting_event, meeting_url, organiser_for
 from govhub.meetings.tables import AgendaState, Meeting, MeetingStatus
 from govhub.settings import get_settings
 
 __all__ = [
+    "AGENDA_DEADLINE_REMINDER",
     "INVITE_HORIZON",
+    "MEETING_REMINDER",
     "Change",
     "meeting_changed",
     "members_on",
     "membership_changed",
     "plan_reminders",
+    "queue_due_invites",
     "replan_body",
     "seats",
-    "send_due_invites",
+    "write_agenda_reminder",
+    "write_meeting_reminder",
 ]
 
 INVITE_HORIZON = dt.timedelta(days=56)
@@ -48,9 +57,11 @@ SECRETARY_NOTICE = dt.timedelta(days=2)
 
 Change = Literal["scheduled", "moved", "updated", "published", "cancelled"]
 
+MEETING_REMINDER = "meeting"
+"""The kind of the reminder rows telling members a meeting is coming."""
 
-def _id(value) -> int:
-    return getattr(value, "id", value)
+AGENDA_DEADLINE_REMINDER = "agenda_deadline"
+"""The kind of the reminder rows telling a secretary the agenda is due."""
 
 
 async def seats(body_id: int) -> list[Membership]:
@@ -148,8 +159,8 @@ async def plan_reminders(meeting: Meeting, rows: list[Membership]) -> None:
     are the body's :func:`seats`."""
     body = meeting.body
     if meeting.status == MeetingStatus.cancelled:
-        await drop_reminders("meeting", meeting.id)
-        await drop_reminders("agenda_deadline", meeting.id)
+        await drop_reminders(MEETING_REMINDER, meeting.id)
+        await drop_reminders(AGENDA_DEADLINE_REMINDER, meeting.id)
         return
     local = _local(meeting).replace(tzinfo=None)
     members = members_on(rows, local.date())
@@ -163,7 +174,7 @@ async def plan_reminders(meeting: Meeting, rows: list[Membership]) -> None:
         for days in _days(body)
         for member in members
     ]
-    await replace_reminders("meeting", meeting.id, due)
+    await replace_reminders(MEETING_REMINDER, meeting.id, due)
     secretaries = members_on(rows, clock.today(), roles=[Role.secretary])
     deadline = local.date() - dt.timedelta(days=body.agenda_notice_days or 0)
     remind_on = dt.datetime.combine(deadline - SECRETARY_NOTICE, dt.time(9, 0))
@@ -178,7 +189,7 @@ async def plan_reminders(meeting: Meeting, rows: list[Membership]) -> None:
             )
             for secretary in secretaries
         ]
-    await replace_reminders("agenda_deadline", meeting.id, due)
+    await replace_reminders(AGENDA_DEADLINE_REMINDER, meeting.id, due)
 
 
 async def _load(meeting_id: int) -> Meeting:
@@ -195,7 +206,7 @@ async def meeting_changed(meeting_id: int, change: Change) -> list[OutboxMessage
         return []
     sent = meeting.invites_sent_at is not None
     if change == "scheduled" and (sent or meeting.starts_at - clock.now() > INVITE_HORIZON):
-        return []  # send_due_invites sends it when it comes within the horizon
+        return []  # queue_due_invites sends it when it comes within the horizon
     if change in ("moved", "updated", "cancelled") and not sent:
         return []  # nobody has an invitation to update yet
     recipients = members_on(rows, _local(meeting).date())
@@ -222,11 +233,11 @@ async def membership_changed(membership: Membership, *, joined: bool) -> list[Ou
     email = (getattr(person, "email", "") or "").strip().lower()
     meetings = (
         await Meeting.objects(Meeting.body)
-        .where((Meeting.body == _id(membership.body)) & (Meeting.ends_at > clock.now()))
+        .where((Meeting.body == id_of(membership.body)) & (Meeting.ends_at > clock.now()))
         .order_by(Meeting.starts_at)
     )
     messages = []
-    rows = await seats(_id(membership.body))
+    rows = await seats(id_of(membership.body))
     for meeting in meetings:
         await plan_reminders(meeting, rows)
         if not email or meeting.invites_sent_at is None:
@@ -266,8 +277,8 @@ async def _write_withdrawal(meeting: Meeting, recipient: CalAddress) -> list[Out
     ]
 
 
-async def send_due_invites(ctx: dict | None = None) -> int:
-    """arq cron job: invite members to every meeting that has come within the horizon."""
+async def queue_due_invites(ctx: dict | None = None) -> int:
+    """arq cron job: queue the invitations to every meeting that has come within the horizon."""
     now = clock.now()
     due = await Meeting.select(Meeting.id).where(
         Meeting.invites_sent_at.is_null()
@@ -293,8 +304,8 @@ async def send_due_invites(ctx: dict | None = None) -> int:
     return sent
 
 
-@reminder_kind("meeting")
-async def _write_meeting_reminder(reminder: Reminder) -> OutboxMessage | None:
+async def write_meeting_reminder(reminder: Reminder) -> OutboxMessage | None:
+    """A member's reminder of a meeting, as it is now; None once there is nothing to remind of."""
     meeting = await _load(reminder.target_id)
     if meeting is None or meeting.status == MeetingStatus.cancelled:
         return None
@@ -310,8 +321,8 @@ async def _write_meeting_reminder(reminder: Reminder) -> OutboxMessage | None:
     )
 
 
-@reminder_kind("agenda_deadline")
-async def _write_agenda_reminder(reminder: Reminder) -> OutboxMessage | None:
+async def write_agenda_reminder(reminder: Reminder) -> OutboxMessage | None:
+    """A secretary's reminder that the agenda is due; None once it is published (or moot)."""
     meeting = await _load(reminder.target_id)
     if (
         meeting is None

@@ -1,0 +1,54 @@
+"""Who may see which part of the record, as query conditions: applied where rows are fetched.
+
+One rule per kind of thing. Every page, pack, feed, search, export and email that lists such
+rows reads through these, so a template never has to remember to hide anything. What the public
+may read of a meeting's record is what a council would publish: public meetings of public
+bodies, approved minutes, and nothing from an exempt (confidential) item.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from govhub.meetings.tables import Action, Meeting, MinutesState
+
+if TYPE_CHECKING:
+    from govhub.governance.principal import Principal
+
+__all__ = ["members_view", "visible_actions", "visible_meetings"]
+
+
+def members_view(body_id: int) -> Principal:
+    """How any member of ``body_id`` sees the record (for pages that show it as they would)."""
+    from govhub.governance.principal import Principal
+
+    return Principal(member_of=frozenset({body_id}))
+
+
+def visible_meetings(viewer: Principal) -> Any:
+    """Meetings ``viewer`` may see: public meetings of public bodies, and every meeting of the
+    bodies they sit on (all of them for admins)."""
+    public = (Meeting.is_public == True) & (Meeting.body.is_public == True)  # noqa: E712
+    if viewer.is_admin:
+        return Meeting.id.is_not_null()
+    if viewer.member_of:
+        return public | Meeting.body.is_in(list(viewer.member_of))
+    return public
+
+
+def visible_actions(viewer: Principal, body_id: int) -> Any:
+    """Actions of ``body_id`` that ``viewer`` may see.
+
+    The body's members (and admins) see them all. Anyone else sees only actions recorded in
+    approved minutes of a public meeting, on an item that is not exempt.
+    """
+    mine = Action.body == body_id
+    if viewer.is_member_of(body_id):
+        return mine
+    return (
+        mine
+        & (Action.meeting.is_public == True)  # noqa: E712 (a column comparison, not a bool)
+        & (Action.meeting.body.is_public == True)  # noqa: E712
+        & (Action.meeting.minutes_state == MinutesState.approved)
+        & ((Action.item.is_null()) | (Action.item.is_confidential == False))  # noqa: E712
+    )
