@@ -20,15 +20,17 @@ from piccolo.engine.base import Engine
 
 from govhub import db, queue
 from govhub.accounts.controllers import AccountController
+from govhub.admin.bodies_controllers import AdminBodiesController
+from govhub.admin.controllers import AdminController
+from govhub.admin.memberships_controllers import MembershipController
 from govhub.audit.controllers import AuditController
 from govhub.calendar.controllers import CalendarController
 from govhub.congress.controllers import CongressController, LanguageController
 from govhub.congress.manage_controllers import ManageRegistrationController
 from govhub.congress.organiser_controllers import OrganiseCongressController
 from govhub.congress.planning_controllers import PlanCongressController
-from govhub.governance.admin_controllers import AdminController, MembershipController
+from govhub.dashboard.controllers import dashboard
 from govhub.governance.controllers import GovernanceController
-from govhub.governance.dashboard import dashboard
 from govhub.mail import smtp
 from govhub.mail.controllers import OutboxController
 from govhub.meetings.agenda_controllers import AgendaController
@@ -99,6 +101,7 @@ def create_app(
             GovernanceController,
             AccountController,
             AdminController,
+            AdminBodiesController,
             MembershipController,
             AuditController,
             OutboxController,

@@ -60,8 +60,8 @@ def migrate() -> None:
 
 @main.command("seed-demo")
 def seed_demo() -> None:
-    """Load the demo partnership (safe to run again: it updates in place)."""
-    from govhub.governance.demo import seed_demo as load
+    """Load the demo partnership (safe to run again: it adds what is missing, changes nothing)."""
+    from govhub.demo import seed_demo as load
 
     counts = _run(load)
     click.echo(

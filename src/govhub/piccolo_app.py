@@ -6,6 +6,7 @@ from govhub.accounts import tables as accounts
 from govhub.audit.tables import AuditEntry
 from govhub.calendar import tables as calendar
 from govhub.congress import tables as congress
+from govhub.demo.tables import DemoRecord
 from govhub.governance import tables as governance
 from govhub.mail.tables import OutboxMessage
 from govhub.meetings import tables as meetings
@@ -47,6 +48,7 @@ TABLES = [
     congress.CongressSession,
     congress.Registration,
     congress.SessionBooking,
+    DemoRecord,
 ]
 
 APP_CONFIG = AppConfig(

@@ -7,15 +7,16 @@ from typing import Annotated
 
 import segno
 from litestar import Controller, Request, get, post
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
 from govhub.accounts import ratelimit, services
+from govhub.accounts.deps import RESET_LINK, ResetLink
 from govhub.accounts.sessions import end_session, rotate_session, start_session
 from govhub.accounts.tables import User
 from govhub.audit.services import record
 from govhub.calendar.feed_tokens import feed_path, feed_token_for, regenerate_feed_token
+from govhub.errors import NotFound
 from govhub.mail.services import dispatch
 from govhub.settings import get_settings
 from govhub.web.forms import form_values, safe_next
@@ -122,24 +123,24 @@ class AccountController(Controller):
         token = await start_session(user, mfa_pending=user.totp_enabled)
         await User.update({User.last_sign_in_at: dt.datetime.now(dt.UTC)}).where(User.id == user.id)
         if user.totp_enabled:
-            destination = f"/sign-in/code?next={target}"
+            destination = f"{request.app.route_reverse('sign_in_code')}?next={target}"
         elif user.is_admin:
-            destination = "/account/two-factor?required=1"
+            destination = f"{request.app.route_reverse('two_factor')}?required=1"
         else:
             destination = target
         return Redirect(destination, status_code=303, cookies=[session_cookie(token, request)])
 
-    @get("/sign-in/code")
+    @get("/sign-in/code", name="sign_in_code")
     async def code_form(self, request: Request, next_: NextParam = None) -> Template | Redirect:
         if request.scope["state"].get("session") is None:
-            return Redirect("/sign-in", status_code=303)
+            return Redirect(request.app.route_reverse("sign_in"), status_code=303)
         return _page("two_factor_code.html", errors={}, next=safe_next(next_))
 
     @post("/sign-in/code")
     async def code(self, request: Request) -> Template | Redirect:
         session = request.scope["state"].get("session")
         if session is None or not session.row.mfa_pending:
-            return Redirect("/sign-in", status_code=303)
+            return Redirect(request.app.route_reverse("sign_in"), status_code=303)
         values = await form_values(request, "code", "next")
         target = safe_next(values["next"])
         wait = await _too_many(request, ratelimit.TWO_FACTOR, f"account:{session.user.id}")
@@ -160,32 +161,33 @@ class AccountController(Controller):
         token = await rotate_session(session, mfa_pending=False)
         return Redirect(target, status_code=303, cookies=[session_cookie(token, request)])
 
-    @post("/sign-out")
+    @post("/sign-out", name="sign_out")
     async def sign_out(self, request: Request) -> Redirect:
         if token := request.cookies.get(SESSION_COOKIE):
             await end_session(token)
         return Redirect(
-            "/sign-in?done=signed-out",
+            f"{request.app.route_reverse('sign_in')}?done=signed-out",
             status_code=303,
             cookies=[session_cookie("", request, expire=True)],
         )
 
-    @get("/account", guards=[requires_sign_in])
+    @get("/account", name="account", guards=[requires_sign_in])
     async def account(
         self, request: Request, principal: Me, done: FromQuery[str | None] = None
     ) -> Template:
         user = request.scope["state"]["session"].user
         return await _account_page(user, principal, done=DONE_MESSAGES.get(done or ""))
 
-    @post("/account/calendar-feed", guards=[requires_sign_in])
+    @post("/account/calendar-feed", name="renew_feed", guards=[requires_sign_in])
     async def renew_feed(self, request: Request, principal: Me) -> Redirect:
         """A new secret address for the personal feed, for when the old one was shared."""
         user = request.scope["state"]["session"].user
         await regenerate_feed_token(user.id)
         await record(principal, "calendar.feed_renewed", user, summary="New calendar feed address")
-        return Redirect("/account?done=feed-renewed#calendar-feed", status_code=303)
+        url = request.app.route_reverse("account")
+        return Redirect(f"{url}?done=feed-renewed#calendar-feed", status_code=303)
 
-    @post("/account/password", guards=[requires_sign_in])
+    @post("/account/password", name="change_password", guards=[requires_sign_in])
     async def change_password(self, request: Request, principal: Me) -> Template | Redirect:
         session = request.scope["state"]["session"]
         values = await form_values(request, "current_password", "new_password", "confirm_password")
@@ -201,9 +203,10 @@ class AccountController(Controller):
             return await _account_page(
                 session.user, principal, status_code=400, errors={error.field: error.message}
             )
-        return Redirect("/account?done=password-changed", status_code=303)
+        url = request.app.route_reverse("account")
+        return Redirect(f"{url}?done=password-changed", status_code=303)
 
-    @get("/account/two-factor", guards=[requires_sign_in])
+    @get("/account/two-factor", name="two_factor", guards=[requires_sign_in])
     async def two_factor_setup(
         self, request: Request, required: FromQuery[str | None] = None
     ) -> Template:
@@ -237,7 +240,7 @@ class AccountController(Controller):
         user = await User.objects().where(User.id == session.user.id).first()
         values = await form_values(request, "code")
         if user.totp_enabled:
-            return Redirect("/account", status_code=303)
+            return Redirect(request.app.route_reverse("account"), status_code=303)
         if not await services.verify_two_factor(user, values["code"], enable=True):
             return self._two_factor_page(
                 user,
@@ -249,10 +252,12 @@ class AccountController(Controller):
         session.user.privilege_version += 1
         token = await rotate_session(session)
         return Redirect(
-            "/account?done=two-factor-on", status_code=303, cookies=[session_cookie(token, request)]
+            f"{request.app.route_reverse('account')}?done=two-factor-on",
+            status_code=303,
+            cookies=[session_cookie(token, request)],
         )
 
-    @get("/password-reset")
+    @get("/password-reset", name="password_reset")
     async def reset_request_form(self) -> Template:
         return _page("password_reset_request.html", values={}, errors={})
 
@@ -284,10 +289,8 @@ class AccountController(Controller):
         # The same page whether or not the address has an account.
         return _page("password_reset_sent.html", email=email)
 
-    @get("/password-reset/{token:str}")
-    async def reset_form(self, token: FromPath[str]) -> Template:
-        if await services.find_reset_token(token) is None:
-            raise NotFoundException()
+    @get("/password-reset/{token:str}", name="password_reset_link", dependencies=RESET_LINK)
+    async def reset_form(self, token: FromPath[str], reset_link: ResetLink) -> Template:
         return _page("password_reset.html", token=token, errors={})
 
     @post("/password-reset/{token:str}")
@@ -297,8 +300,9 @@ class AccountController(Controller):
             await services.reset_password(token, values["new_password"], values["confirm_password"])
         except services.AccountError as error:
             if error.field == "token":
-                raise NotFoundException() from error
+                raise NotFound() from error
             return _page(
                 "password_reset.html", 400, token=token, errors={error.field: error.message}
             )
-        return Redirect("/sign-in?done=password-reset", status_code=303)
+        url = request.app.route_reverse("sign_in")
+        return Redirect(f"{url}?done=password-reset", status_code=303)

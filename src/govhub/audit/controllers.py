@@ -29,7 +29,7 @@ class AuditController(Controller):
     guards = [requires_admin]
     include_in_schema = False
 
-    @get("/")
+    @get("/", name="audit_log")
     async def log(
         self,
         request: HTMXRequest,

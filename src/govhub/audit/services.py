@@ -6,8 +6,8 @@ import datetime as dt
 import decimal
 from typing import Any
 
-from govhub.accounts.principal import Principal
 from govhub.audit.tables import AuditEntry
+from govhub.governance.principal import Principal
 
 __all__ = ["record", "snapshot"]
 

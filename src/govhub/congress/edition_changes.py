@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from govhub.accounts.principal import Principal
 from govhub.audit.services import record
 from govhub.congress import places
 from govhub.congress.edition_setup import (
@@ -26,6 +25,7 @@ from govhub.congress.notices import queue_confirmation, queue_update
 from govhub.congress.registrations import hand_on_places
 from govhub.congress.reminders import plan_congress_reminders
 from govhub.congress.tables import CongressSession, Edition, Registration, RegistrationStatus
+from govhub.governance.principal import Principal
 from govhub.mail.services import dispatch_all
 from govhub.mail.tables import OutboxMessage
 from govhub.settings import get_settings

@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from govhub.accounts.principal import Principal
 from govhub.audit.services import record
 from govhub.congress.organiser import bodies_to_organise
 from govhub.congress.tables import CongressCallToAction, Edition
+from govhub.governance.principal import Principal
 from govhub.governance.tables import CallToAction
 from govhub.settings import get_settings
 from govhub.validation import FormError, parse_date, parse_time, require

@@ -15,7 +15,6 @@ import io
 from collections import Counter
 
 from govhub import db
-from govhub.accounts.principal import Principal
 from govhub.audit.services import record
 from govhub.congress import places
 from govhub.congress.registrations import new_reference
@@ -30,6 +29,7 @@ from govhub.congress.tables import (
     SessionBooking,
 )
 from govhub.errors import NotFound
+from govhub.governance.principal import Principal
 from govhub.governance.tables import Body, Organisation
 from govhub.validation import FormError
 

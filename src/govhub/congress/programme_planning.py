@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from govhub.accounts.principal import Principal
 from govhub.audit.services import record
 from govhub.congress import places
 from govhub.congress.edition_setup import at_local, local, local_hhmm, parse_capacity
@@ -25,6 +24,7 @@ from govhub.congress.tables import (
     RegistrationStatus,
     SessionBooking,
 )
+from govhub.governance.principal import Principal
 from govhub.mail.services import dispatch_all
 from govhub.mail.tables import OutboxMessage
 from govhub.validation import FormError, parse_time, require

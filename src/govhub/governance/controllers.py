@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from jinja2_fragments.litestar import HTMXBlockTemplate
 from litestar import Controller, get
-from litestar.exceptions import NotFoundException
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 from litestar.plugins.htmx import HTMXRequest
 
 from govhub import clock
 from govhub.governance import services
+from govhub.governance.deps import BODY, ORGANISATION, ShownOrganisation, VisibleBody
 from govhub.governance.rules import build_tree, group_by_organisation
 from govhub.governance.tables import BodyKind, Sector
 from govhub.meetings.services import body_meetings
@@ -47,17 +47,15 @@ class GovernanceController(Controller):
         roots = build_tree(await services.visible_bodies(principal))
         return _page("governance/bodies.html", request, roots=roots)
 
-    @get("/bodies/{slug:str}", name="body", opt=PUBLIC_PAGE)
+    @get("/bodies/{slug:str}", name="body", opt=PUBLIC_PAGE, dependencies=BODY)
     async def body(
         self,
         request: HTMXRequest,
         principal: Me,
-        slug: FromPath[str],
+        visible_body: VisibleBody,
         show: FromQuery[str | None] = None,
     ) -> HTMXBlockTemplate:
-        body = await services.body_by_slug(slug, principal)
-        if body is None:
-            raise NotFoundException()
+        body = visible_body
         today = clock.today()
         current, past = await services.memberships_of_body(body, today)
         children = [b for b in await services.visible_bodies(principal) if b.reports_to == body.id]
@@ -96,12 +94,16 @@ class GovernanceController(Controller):
             chosen=chosen,
         )
 
-    @get("/organisations/{slug:str}", name="organisation", opt=PUBLIC_PAGE)
+    @get(
+        "/organisations/{slug:str}",
+        name="organisation",
+        opt=PUBLIC_PAGE,
+        dependencies=ORGANISATION,
+    )
     async def organisation(
-        self, request: HTMXRequest, principal: Me, slug: FromPath[str]
+        self, request: HTMXRequest, principal: Me, organisation: ShownOrganisation
     ) -> HTMXBlockTemplate:
-        org = await services.organisation_by_slug(slug)
-        if org is None:
-            raise NotFoundException()
-        seats = await services.representation_of(org, clock.today(), principal)
-        return _page("governance/organisation.html", request, organisation=org, seats=seats)
+        seats = await services.representation_of(organisation, clock.today(), principal)
+        return _page(
+            "governance/organisation.html", request, organisation=organisation, seats=seats
+        )

@@ -13,16 +13,19 @@ from litestar.params import FromPath
 
 from govhub.errors import NotFound
 from govhub.governance import services
-from govhub.governance.tables import Body
+from govhub.governance.tables import Body, Organisation
 from govhub.web.guards import Me
 
 __all__ = [
     "BODY",
     "MANAGED_BODY",
+    "ORGANISATION",
     "ManagedBody",
+    "ShownOrganisation",
     "VisibleBody",
     "provide_body",
     "provide_managed_body",
+    "provide_organisation",
 ]
 
 
@@ -42,11 +45,22 @@ async def provide_managed_body(slug: FromPath[str], principal: Me) -> Body:
     return body
 
 
+async def provide_organisation(slug: FromPath[str]) -> Organisation:
+    """The organisation at ``{slug}`` (every organisation is public)."""
+    organisation = await services.organisation_by_slug(slug)
+    if organisation is None:
+        raise NotFound()
+    return organisation
+
+
 VisibleBody = NamedDependency[Body]
 """A handler parameter ``visible_body: VisibleBody`` (with ``dependencies=BODY``)."""
 
 ManagedBody = NamedDependency[Body]
 """A handler parameter ``managed_body: ManagedBody`` (with ``dependencies=MANAGED_BODY``)."""
+
+ShownOrganisation = NamedDependency[Organisation]
+"""A handler parameter ``organisation: ShownOrganisation`` (with ``dependencies=ORGANISATION``)."""
 
 BODY = {"visible_body": Provide(provide_body)}
 """``dependencies=BODY`` on a route with ``{slug}``: the handler takes ``visible_body: Body``."""
@@ -54,3 +68,7 @@ BODY = {"visible_body": Provide(provide_body)}
 MANAGED_BODY = {"managed_body": Provide(provide_managed_body)}
 """``dependencies=MANAGED_BODY``: the handler takes ``managed_body: Body``, a body this person
 manages."""
+
+ORGANISATION = {"organisation": Provide(provide_organisation)}
+"""``dependencies=ORGANISATION`` on a route with ``{slug}``: the handler takes
+``organisation: Organisation``."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from govhub.accounts.principal import ANONYMOUS, Principal
+from govhub.governance.principal import ANONYMOUS, Principal
 from govhub.governance.rules import is_current
 from govhub.governance.tables import (
     Body,

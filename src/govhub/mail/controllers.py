@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from litestar import Controller, get, post
-from litestar.exceptions import NotFoundException
+from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from govhub.audit.services import record
+from govhub.errors import NotFound
+from govhub.mail.deps import MESSAGE, Message
 from govhub.mail.services import resend
 from govhub.mail.tables import MailState, OutboxMessage
 from govhub.web.guards import Me, requires_admin
@@ -21,7 +22,7 @@ class OutboxController(Controller):
     guards = [requires_admin]
     include_in_schema = False
 
-    @get("/")
+    @get("/", name="outbox")
     async def outbox(
         self, show: FromQuery[str | None] = None, page: FromQuery[int | None] = None
     ) -> Template:
@@ -43,23 +44,19 @@ class OutboxController(Controller):
             },
         )
 
-    @get("/{message_id:int}")
-    async def message(
-        self, message_id: FromPath[int], done: FromQuery[str | None] = None
-    ) -> Template:
-        message = await OutboxMessage.objects().where(OutboxMessage.id == message_id).first()
-        if message is None:
-            raise NotFoundException()
+    @get("/{message_id:int}", name="outbox_message", dependencies=MESSAGE)
+    async def show_message(self, message: Message, done: FromQuery[str | None] = None) -> Template:
         shown = "The message is queued to be sent again." if done == "resent" else None
         return Template(
             template_name="mail/message.html", context={"message": message, "done": shown}
         )
 
-    @post("/{message_id:int}/resend")
-    async def resend(self, principal: Me, message_id: FromPath[int]) -> Redirect:
+    @post("/{message_id:int}/resend", name="resend_message")
+    async def resend(self, request: Request, principal: Me, message_id: FromPath[int]) -> Redirect:
         """A failed message goes back in the queue with a fresh count of attempts."""
         message = await resend(message_id)
         if message is None:
-            raise NotFoundException()
+            raise NotFound()  # no such message, or it had not failed
         await record(principal, "mail.resent", message, summary=message.subject)
-        return Redirect(f"/admin/outbox/{message_id}?done=resent", status_code=303)
+        url = request.app.route_reverse("outbox_message", message_id=message_id)
+        return Redirect(f"{url}?done=resent", status_code=303)

@@ -7,9 +7,9 @@ feeds, packs and jobs call them directly.
 
 from __future__ import annotations
 
-from govhub.accounts.principal import Principal
 from govhub.db import id_of
 from govhub.errors import NotFound
+from govhub.governance.principal import Principal
 from govhub.meetings.tables import Action, AgendaItem, Meeting, MinutesState, Paper
 
 __all__ = [

@@ -6,8 +6,8 @@ import datetime as dt
 from collections.abc import Mapping
 
 from govhub import clock
-from govhub.accounts.principal import ANONYMOUS, Principal
 from govhub.audit import services as audit
+from govhub.governance.principal import ANONYMOUS, Principal
 from govhub.meetings._common import (
     check_minutes_open,
     db,

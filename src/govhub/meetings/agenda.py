@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from govhub import db
-from govhub.accounts.principal import Principal
 from govhub.audit.services import record, snapshot
+from govhub.governance.principal import Principal
 from govhub.governance.tables import CallToAction
 from govhub.mail.services import dispatch_all
 from govhub.meetings import invitations as invites

@@ -7,8 +7,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from govhub.accounts.principal import Principal
 from govhub.audit import services as audit
+from govhub.governance.principal import Principal
 from govhub.governance.rules import is_current
 from govhub.governance.tables import Membership, Person, Role
 from govhub.meetings._common import db, id_of, int_or_none, org_id

@@ -8,10 +8,10 @@ import re
 from collections.abc import Iterable
 
 from govhub import clock
-from govhub.accounts.principal import Principal
 from govhub.calendar.feeds import FEED_HISTORY, CalendarFile, partnership_organiser
 from govhub.calendar.ics import CalAddress, CalendarEvent
 from govhub.errors import NotFound
+from govhub.governance.principal import Principal
 from govhub.governance.rules import is_current
 from govhub.governance.services import body_by_slug
 from govhub.governance.tables import Body, Membership, Role

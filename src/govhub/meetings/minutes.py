@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from govhub import clock
-from govhub.accounts.principal import Principal
 from govhub.audit import services as audit
+from govhub.governance.principal import Principal
 from govhub.governance.tables import Membership
 from govhub.meetings._common import (
     check_minutes_open,

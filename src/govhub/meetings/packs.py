@@ -21,8 +21,8 @@ import anyio
 import anyio.to_thread
 
 from govhub import clock
-from govhub.accounts.principal import Principal
 from govhub.errors import NotFound
+from govhub.governance.principal import Principal
 from govhub.meetings import papers as paper_files
 from govhub.meetings.access import can_see_confidential, load_meeting
 from govhub.meetings.tables import AgendaItem, AgendaState, Meeting, MeetingStatus, Paper

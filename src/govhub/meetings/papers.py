@@ -22,10 +22,10 @@ from urllib.parse import quote
 
 import anyio.to_thread
 
-from govhub.accounts.principal import Principal
 from govhub.audit.services import record, snapshot
 from govhub.db import id_of
 from govhub.errors import NotFound
+from govhub.governance.principal import Principal
 from govhub.meetings.access import can_see_confidential, load_meeting
 from govhub.meetings.tables import AgendaItem, AgendaState, Meeting, Paper
 from govhub.settings import get_settings

@@ -15,7 +15,7 @@ from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect
 
 from govhub import clock
-from govhub.accounts.principal import Principal
+from govhub.governance.principal import Principal
 from govhub.governance.tables import Body, Organisation
 from govhub.meetings import actions, attendance, minutes
 from govhub.meetings.access import can_see_confidential

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from govhub import clock, db
-from govhub.accounts.principal import Principal
 from govhub.audit.services import record, snapshot
 from govhub.errors import Conflict
+from govhub.governance.principal import Principal
 from govhub.governance.tables import Body
 from govhub.mail.services import dispatch_all
 from govhub.meetings import invitations as invites

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from govhub import clock
-from govhub.accounts.principal import Principal
 from govhub.audit.services import record, snapshot
+from govhub.governance.principal import Principal
 from govhub.governance.tables import Body, Role
 from govhub.meetings.tables import Meeting, MeetingStatus, TermsOfReference, TorState
 from govhub.validation import FormError, parse_date

@@ -11,8 +11,8 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from govhub import clock
-from govhub.accounts.principal import Principal
 from govhub.governance.deps import BODY, MANAGED_BODY, ManagedBody, VisibleBody
+from govhub.governance.principal import Principal
 from govhub.governance.tables import Body, Role
 from govhub.i18n import format_date
 from govhub.meetings import terms, terms_diff

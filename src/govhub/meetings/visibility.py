@@ -8,20 +8,16 @@ bodies, approved minutes, and nothing from an exempt (confidential) item.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from govhub.governance.principal import Principal
 from govhub.meetings.tables import Action, Meeting, MinutesState
-
-if TYPE_CHECKING:
-    from govhub.accounts.principal import Principal
 
 __all__ = ["members_view", "visible_actions", "visible_meetings"]
 
 
 def members_view(body_id: int) -> Principal:
     """How any member of ``body_id`` sees the record (for pages that show it as they would)."""
-    from govhub.accounts.principal import Principal
-
     return Principal(member_of=frozenset({body_id}))
 
 

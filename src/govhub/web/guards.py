@@ -8,7 +8,7 @@ from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException, NotFoundException
 from litestar.handlers import BaseRouteHandler
 
-from govhub.accounts.principal import ANONYMOUS, Principal
+from govhub.governance.principal import ANONYMOUS, Principal
 
 __all__ = [
     "Me",

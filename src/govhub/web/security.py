@@ -23,8 +23,9 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from govhub import i18n
 from govhub.accounts import sessions
-from govhub.accounts.principal import ANONYMOUS, load_principal
+from govhub.accounts.principal import load_principal
 from govhub.accounts.secrets import sign
+from govhub.governance.principal import ANONYMOUS
 from govhub.settings import Settings
 
 __all__ = [

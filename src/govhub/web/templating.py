@@ -22,7 +22,7 @@ def form_token() -> str:
 
 
 def current_principal():
-    from govhub.accounts.principal import ANONYMOUS
+    from govhub.governance.principal import ANONYMOUS
     from govhub.web.security import current_request_state
 
     return current_request_state().get("principal") or ANONYMOUS

@@ -47,7 +47,7 @@ async def test_bad_input_is_explained_next_to_the_field_and_nothing_typed_is_los
 async def test_an_admin_adds_an_organisation_a_person_and_a_board_with_its_calls_to_action(
     admin, make_org
 ):
-    from govhub.governance.demo import seed_demo
+    from govhub.demo import seed_demo
 
     await seed_demo()
     await post_form(
@@ -268,3 +268,42 @@ async def test_each_members_role_field_has_its_own_id(admin, make_membership, ma
         assert html.count(f'id="role-{m.id}"') == 1
         assert f'for="role-{m.id}"' in html
     assert html.count('id="role"') == 1  # the add form's own
+
+
+async def test_deleting_a_board_with_meetings_is_refused_on_the_page_and_its_history_stays(
+    admin, make_body, make_meeting, make_org
+):
+    board = await make_body(name="Board A", slug="board-a")
+    org = await make_org()
+    await post_form(
+        admin,
+        "/manage/bodies/board-a",
+        "/manage/bodies/board-a/memberships",
+        email="one@example.org",
+        name="One",
+        organisation=str(org.id),
+        role="member",
+        start_date="2025-04-01",
+    )
+    await make_meeting(body=board)
+    history = await AuditEntry.count().where(AuditEntry.body == board.id)
+    assert history > 0
+
+    url = f"/admin/bodies/{board.id}"
+    response = await post_form(admin, url, f"{url}/delete")
+
+    assert response.status_code == 409
+    assert "Board A cannot be deleted: it has meetings (1)" in response.text
+    assert 'value="Board A"' in response.text  # the body's own form, around the message
+    assert await Body.exists().where(Body.id == board.id)
+    assert await AuditEntry.count().where(AuditEntry.body == board.id) == history
+
+
+async def test_a_body_added_by_mistake_is_deleted_and_the_deletion_audited(admin, make_body):
+    board = await make_body(name="Typo Board", slug="typo-board")
+    url = f"/admin/bodies/{board.id}"
+    response = await post_form(admin, url, f"{url}/delete")
+    assert response.status_code == 303 and response.headers["location"] == "/admin/bodies"
+    assert not await Body.exists().where(Body.id == board.id)
+    entry = await AuditEntry.objects().where(AuditEntry.action == "body.deleted").first()
+    assert entry.summary == "Typo Board" and entry.object_id == board.id

@@ -2,7 +2,7 @@
 
 import pytest
 
-from govhub.accounts.principal import Principal
+from govhub.governance.principal import Principal
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import icalendar
 import pytest
 
 from govhub import clock
-from govhub.governance import admin
+from govhub.admin import memberships as admin
 from govhub.meetings import invitations as invites
 from govhub.meetings.agenda import publish_agenda
 from govhub.meetings.services import Schedule, cancel_meeting, reschedule_meeting, schedule

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from govhub import clock, queue
-from govhub.accounts.principal import Principal
 from govhub.calendar.tables import Reminder, ReminderState
+from govhub.governance.principal import Principal
 from govhub.mail import services as mail_services
 from govhub.mail.tables import MailState, OutboxMessage
 from govhub.meetings.agenda import publish_agenda
@@ -239,7 +239,7 @@ async def _pause() -> None:
 
 
 async def test_a_boards_reminder_days_are_checked_and_replan_its_meetings(app, board, secretary):
-    from govhub.governance.admin import save_body
+    from govhub.admin.bodies import save_body
     from govhub.validation import FormError
 
     [meeting] = await schedule(secretary, board, plan(AFTER_CLOCKS_GO_FORWARD))

@@ -48,7 +48,7 @@ async def test_after_the_retention_job_no_row_holds_the_email(app, make_edition,
         ),
     )
     keep = await registrations.register(edition, registration_form(2))
-    from govhub.accounts.principal import Principal
+    from govhub.governance.principal import Principal
 
     organiser = Principal(user_id=None, name="Desk")
     await mark_arrived(organiser, edition, done.registration.id)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from govhub.governance.demo import seed_demo
+from govhub.demo import seed_demo
 
 
 def text(html: str) -> str:

@@ -1,6 +1,7 @@
-"""``govhub seed-demo`` loads the demo partnership and can be run again safely."""
+"""``govhub seed-demo`` loads the demo partnership, and running it again adds only what is
+missing: an admin's edits stay."""
 
-from govhub.governance.demo import seed_demo
+from govhub.demo import seed_demo
 from govhub.piccolo_app import TABLES
 
 
@@ -22,11 +23,35 @@ async def test_seeding_twice_leaves_the_same_rows(engine):
     assert len(first["call_to_action"]) == 5
 
 
-async def test_seeding_restores_demo_values_that_were_edited(engine):
+async def test_re_seeding_keeps_an_admins_new_name_for_a_board_and_makes_no_second_copy(engine):
+    from govhub.admin.bodies import save_body
+    from govhub.governance.principal import Principal
     from govhub.governance.tables import Body
 
     await seed_demo()
-    await Body.update({Body.name: "Renamed"}).where(Body.slug == "community-safety-partnership")
+    csp = await Body.objects().where(Body.slug == "community-safety-partnership").first()
+    values = {"name": "Safer Tower Hamlets Board", "kind": csp.kind, "is_public": "yes"}
+    await save_body(Principal(user_id=None, is_admin=True), values, [], csp)
+    bodies = await Body.count()
+
     await seed_demo()
-    body = await Body.objects().where(Body.slug == "community-safety-partnership").first()
-    assert body.name == "Community Safety Partnership"
+
+    renamed = await Body.objects().where(Body.id == csp.id).first()
+    assert renamed.name == "Safer Tower Hamlets Board"
+    assert renamed.slug == "safer-tower-hamlets-board"
+    assert await Body.count() == bodies
+    assert not await Body.exists().where(Body.slug == "community-safety-partnership")
+
+
+async def test_a_database_seeded_before_the_demo_kept_records_gets_no_second_copy(engine):
+    from govhub.demo.tables import DemoRecord
+
+    await seed_demo()
+    first = await snapshot()
+    await DemoRecord.delete(force=True)  # as it was before the demo kept its records
+    await seed_demo()
+    after = await snapshot()
+    assert {k: v for k, v in after.items() if k != "demo_record"} == {
+        k: v for k, v in first.items() if k != "demo_record"
+    }
+    assert len(after["demo_record"]) == len(first["demo_record"])

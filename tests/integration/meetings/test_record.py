@@ -7,8 +7,8 @@ import re
 import pyotp
 import pytest
 
-from govhub.accounts.principal import Principal
 from govhub.audit.tables import AuditEntry
+from govhub.governance.principal import Principal
 from govhub.meetings.actions import open_actions_for
 from govhub.meetings.tables import (
     Action,

@@ -9,7 +9,7 @@ import datetime as dt
 from govhub import clock
 from govhub.congress.rules import next_open_edition
 from govhub.congress.tables import CongressCallToAction, CongressSession, Edition
-from govhub.governance.demo import _upsert
+from govhub.demo.records import ensure, known
 from govhub.governance.tables import Body, CallToAction
 from govhub.settings import get_settings
 
@@ -90,8 +90,9 @@ async def seed_congress() -> dict[str, int]:
     now = clock.now()
     dates = next_open_edition(now, zone)
     opens = min(dates.opens_at, dt.datetime.combine(now.date(), dt.time(0), tzinfo=zone))
-    organisers = await Body.select(Body.id).where(Body.slug == "partnership-executive-group")
-    edition_id = await _upsert(
+    organisers = await known("body:partnership-executive-group", Body)
+    edition = await ensure(
+        f"congress_edition:{dates.slug}",
         Edition,
         {Edition.slug: dates.slug},
         {
@@ -106,15 +107,18 @@ async def seed_congress() -> dict[str, int]:
             Edition.capacity: 300,
             Edition.registration_opens_at: opens,
             Edition.registration_closes_at: dates.closes_at,
-            Edition.organising_body: organisers[0]["id"] if organisers else None,
+            Edition.organising_body: organisers,
             Edition.uid_salt: dates.slug,
         },
     )
+    if edition.id is None:
+        return {"congress_editions": 0, "congress_sessions": 0}  # someone deleted it
     for position, (title, hour, minute, minutes, room, capacity, text) in enumerate(WORKSHOPS):
         starts = dt.datetime.combine(dates.day, dt.time(hour, minute), tzinfo=zone)
-        await _upsert(
+        await ensure(
+            f"congress_session:{dates.slug}:{position}",
             CongressSession,
-            {CongressSession.edition: edition_id, CongressSession.title: title},
+            {CongressSession.edition: edition.id, CongressSession.title: title},
             {
                 CongressSession.starts_at: starts,
                 CongressSession.ends_at: starts + dt.timedelta(minutes=minutes),
@@ -124,13 +128,16 @@ async def seed_congress() -> dict[str, int]:
                 CongressSession.description: text,
             },
         )
-    actions = await CallToAction.select(CallToAction.id).where(CallToAction.number.is_in([1, 3, 4]))
-    for action in actions:
-        await _upsert(
+    for number in (1, 3, 4):
+        action_id = await known(f"call_to_action:{number}", CallToAction)
+        if action_id is None:
+            continue
+        await ensure(
+            f"congress_call_to_action:{dates.slug}:{number}",
             CongressCallToAction,
             {
-                CongressCallToAction.edition: edition_id,
-                CongressCallToAction.call_to_action: action["id"],
+                CongressCallToAction.edition: edition.id,
+                CongressCallToAction.call_to_action: action_id,
             },
             {},
         )

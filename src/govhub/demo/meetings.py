@@ -1,14 +1,14 @@
 """Demo meetings for ``govhub seed-demo``: series, a published agenda, terms of reference.
 
-Dates are fixed (not "today") and every row has a natural key, so seeding twice leaves the
-same rows.
+Dates are fixed (not "today") and every row has a stable key, so seeding twice leaves the
+same rows, and a meeting a secretary changed stays as they left it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from govhub.governance.demo import _upsert
+from govhub.demo.records import ensure, known
 from govhub.governance.tables import Body
 from govhub.meetings.agenda import STANDARD_TITLES
 from govhub.meetings.recurrence import occurrences, rule_for
@@ -94,14 +94,15 @@ TERMS = {
 
 async def seed_meetings() -> dict[str, int]:
     zone = get_settings().zone
-    bodies = {
-        b.slug: b for b in await Body.objects().where(Body.slug.is_in(list(SERIES) + list(TERMS)))
-    }
+    bodies = {slug: await _body(slug) for slug in (*SERIES, *TERMS)}
     meetings = 0
     for slug, (title, first, pattern, count, minutes, venue, link) in SERIES.items():
         body = bodies[slug]
+        if body is None:
+            continue  # someone deleted the body
         rule = rule_for(pattern, first.date(), count)
-        series_id = await _upsert(
+        series = await ensure(
+            f"meeting_series:{slug}",
             MeetingSeries,
             {MeetingSeries.body: body.id, MeetingSeries.rrule: rule},
             {
@@ -114,12 +115,14 @@ async def seed_meetings() -> dict[str, int]:
             },
         )
         for start in occurrences(rule, first, zone):
-            await _upsert(
+            day = start.date().isoformat()
+            await ensure(
+                f"meeting:{slug}:{day}",
                 Meeting,
-                {Meeting.uid: f"demo-{slug}-{start.date().isoformat()}@govhub.invalid"},
+                {Meeting.uid: f"demo-{slug}-{day}@govhub.invalid"},
                 {
                     Meeting.body: body.id,
-                    Meeting.series: series_id,
+                    Meeting.series: series.id,
                     Meeting.title: title,
                     Meeting.starts_at: start,
                     Meeting.ends_at: start + dt.timedelta(minutes=minutes),
@@ -129,11 +132,35 @@ async def seed_meetings() -> dict[str, int]:
                 },
             )
             meetings += 1
-    csp = (
-        await Meeting.objects()
-        .where(Meeting.uid == "demo-community-safety-partnership-2026-12-01@govhub.invalid")
-        .first()
-    )
+    items = await _seed_agenda()
+    for slug, fields in TERMS.items():
+        body = bodies[slug]
+        if body is None:
+            continue
+        await ensure(
+            f"terms_of_reference:{slug}:1",
+            TermsOfReference,
+            {TermsOfReference.body: body.id, TermsOfReference.version: 1},
+            {
+                TermsOfReference.state: "approved",
+                TermsOfReference.purpose: body.purpose,
+                TermsOfReference.approved_on: dt.date(2026, 1, 6),
+                **{getattr(TermsOfReference, k): v for k, v in fields.items()},
+            },
+        )
+    return {"meetings": meetings, "agenda_items": items, "terms_of_reference": len(TERMS)}
+
+
+async def _body(slug: str) -> Body | None:
+    body_id = await known(f"body:{slug}", Body)
+    return await Body.objects().where(Body.id == body_id).first() if body_id else None
+
+
+async def _seed_agenda() -> int:
+    """The Community Safety Partnership's December agenda, published when the demo made it."""
+    meeting_id = await known("meeting:community-safety-partnership:2026-12-01", Meeting)
+    if meeting_id is None:
+        return 0
     items = [
         (STANDARD_TITLES[s][0], "", STANDARD_TITLES[s][1].value, None, False, s.value)
         for s in (
@@ -154,12 +181,14 @@ async def seed_meetings() -> dict[str, int]:
             StandardItem.aob.value,
         )
     )
+    made_now = False
     for position, (title, presenter, purpose, minutes, confidential, standard) in enumerate(
         items, 1
     ):
-        await _upsert(
+        made = await ensure(
+            f"agenda_item:community-safety-partnership:2026-12-01:{position}",
             AgendaItem,
-            {AgendaItem.meeting: csp.id, AgendaItem.position: position},
+            {AgendaItem.meeting: meeting_id, AgendaItem.position: position},
             {
                 AgendaItem.title: title,
                 AgendaItem.presenter: presenter,
@@ -169,22 +198,12 @@ async def seed_meetings() -> dict[str, int]:
                 AgendaItem.standard: standard,
             },
         )
-    await Meeting.update(
-        {
-            Meeting.agenda_state: "published",
-            Meeting.agenda_published_at: dt.datetime(2026, 11, 20, 9, tzinfo=dt.UTC),
-        }
-    ).where(Meeting.id == csp.id)
-    for slug, fields in TERMS.items():
-        body = bodies[slug]
-        await _upsert(
-            TermsOfReference,
-            {TermsOfReference.body: body.id, TermsOfReference.version: 1},
+        made_now = made_now or made.created
+    if made_now:
+        await Meeting.update(
             {
-                TermsOfReference.state: "approved",
-                TermsOfReference.purpose: body.purpose,
-                TermsOfReference.approved_on: dt.date(2026, 1, 6),
-                **{getattr(TermsOfReference, k): v for k, v in fields.items()},
-            },
-        )
-    return {"meetings": meetings, "agenda_items": len(items), "terms_of_reference": len(TERMS)}
+                Meeting.agenda_state: "published",
+                Meeting.agenda_published_at: dt.datetime(2026, 11, 20, 9, tzinfo=dt.UTC),
+            }
+        ).where(Meeting.id == meeting_id)
+    return len(items)

@@ -12,12 +12,12 @@ from govhub.web.guards import Me, requires_sign_in
 __all__ = ["dashboard"]
 
 
-@get("/dashboard", guards=[requires_sign_in], include_in_schema=False)
+@get("/dashboard", name="dashboard", guards=[requires_sign_in], include_in_schema=False)
 async def dashboard(principal: Me) -> Template:
     ids = set(principal.member_of) | set(principal.secretary_of)
     bodies = await Body.objects().where(Body.id.is_in(list(ids))).order_by(Body.name) if ids else []
     return Template(
-        template_name="governance/dashboard.html",
+        template_name="dashboard/index.html",
         context={
             "me": principal,
             "running": [b for b in bodies if b.id in principal.secretary_of],
