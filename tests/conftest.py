@@ -115,21 +115,27 @@ async def running(app) -> AsyncIterator[None]:
 
 @pytest.fixture
 async def app(engine, settings):
-    # The worker runs in the test process in both modes: on the embedded queue, or on
-    # real Redis when GOVHUB_REDIS_URL is set (so jobs go through Redis and still run).
-    app = create_app(settings, engine=engine, run_embedded_worker=True)
+    # Jobs run inline: each at once, as it is enqueued (govhub.queue.InlineJobs), so a test
+    # sees a job's outcome without waiting. Tests of the worker itself start one with
+    # make_app(worker=True); on real Redis (GOVHUB_REDIS_URL) that worker goes through it.
+    app = create_app(settings, engine=engine, inline_jobs=True)
     async with running(app):
         yield app
 
 
 @pytest.fixture
 async def make_app(engine, settings):
-    """Start an app with other settings or another engine; stopped after the test."""
+    """Start an app with other settings or another engine; stopped after the test.
+
+    Its jobs run inline, or on a worker in this process with ``worker=True``."""
     async with contextlib.AsyncExitStack() as stack:
 
-        async def make(*, engine=engine, **changes):
+        async def make(*, engine=engine, worker=False, **changes):
             app = create_app(
-                settings.model_copy(update=changes), engine=engine, run_embedded_worker=True
+                settings.model_copy(update=changes),
+                engine=engine,
+                run_embedded_worker=worker,
+                inline_jobs=not worker,
             )
             await stack.enter_async_context(running(app))
             return app
@@ -355,8 +361,14 @@ class SMTPSink:
     def to(self, address: str) -> list:
         return [m for m in self.messages if address in m["To"]]
 
+    def received(self, count: int) -> list:
+        """The messages, which must be exactly ``count`` (jobs run inline: no waiting)."""
+        assert len(self.messages) == count, f"expected {count} messages, got {len(self.messages)}"
+        return self.messages
+
     async def wait_for(self, count: int, timeout: float = 60) -> list:
-        """Wait until at least ``count`` messages have arrived (fails after ``timeout`` s)."""
+        """Wait until at least ``count`` messages have arrived (fails after ``timeout`` s);
+        for tests that run a real worker."""
         for _ in range(int(timeout * 20)):
             if len(self.messages) >= count:
                 return self.messages
@@ -371,12 +383,19 @@ def smtp_sink(settings, monkeypatch):
 
     from aiosmtpd.controller import Controller
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     sink = SMTPSink()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
+    # A free port, asked of the system; another test process may take it in between: try again.
+    for attempt in range(20):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        controller = Controller(sink, hostname="127.0.0.1", port=port)
+        try:
+            controller.start()
+            break
+        except (OSError, RuntimeError):
+            if attempt == 19:
+                raise
     monkeypatch.setattr(settings, "smtp_url", f"smtp://127.0.0.1:{port}")
     try:
         yield sink

@@ -44,6 +44,7 @@ from govhub.web.page_cache import PageCache, PageCacheMiddleware
 from govhub.web.robots import robots_txt
 from govhub.web.security import AllowedHosts, SecurityMiddleware, add_security_headers
 from govhub.web.templating import make_template_config
+from govhub.worker import WorkerSettings
 
 __all__ = ["create_app"]
 
@@ -55,11 +56,13 @@ def create_app(
     *,
     engine: Engine | None = None,
     run_embedded_worker: bool | None = None,
+    inline_jobs: bool = False,
 ) -> Litestar:
     """Build the app.
 
     ``engine`` defaults to the one Piccolo's tables use. The embedded worker runs
     when no Redis is configured, unless ``run_embedded_worker`` says otherwise.
+    ``inline_jobs`` (the tests): no worker; each job runs as it is enqueued.
     """
     settings = settings or get_settings()
     if engine is None:
@@ -80,8 +83,10 @@ def create_app(
         queue.set_queue(pool)
         app.state.queue = pool
         worker = task = None
-        if run_embedded_worker:
-            worker, task = queue.start_worker(pool)
+        if inline_jobs:
+            queue.set_queue(queue.InlineJobs(WorkerSettings, redis=pool))
+        elif run_embedded_worker:
+            worker, task = queue.start_worker(pool, WorkerSettings)
         try:
             yield
         finally:

@@ -128,10 +128,9 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
 @main.command()
 def worker() -> None:
     """Run the background worker on Redis (GOVHUB_REDIS_URL)."""
-    from arq import run_worker
     from arq.connections import RedisSettings
 
-    from govhub.worker import WorkerSettings
+    from govhub.worker import build_worker
 
     settings = get_settings()
     if settings.embedded_queue:
@@ -139,7 +138,7 @@ def worker() -> None:
             "GOVHUB_REDIS_URL is not set. Without Redis, `govhub serve` "
             "runs the worker itself; set it to run a separate worker."
         )
-    run_worker(WorkerSettings, redis_settings=RedisSettings.from_dsn(settings.redis_url))
+    build_worker(RedisSettings.from_dsn(settings.redis_url)).run()
 
 
 if __name__ == "__main__":
