@@ -147,6 +147,9 @@ def create_app(
             render_plugins=[JsonRenderPlugin(path="/openapi.json")],
         ),
         debug=False,
+        # Log lines go through the root logger as govhub.logs sets it up (key=value lines);
+        # Litestar's default would replace its handler with one of its own format.
+        logging_config=None,
     )
     # Outermost, before routing, so an unknown route on an unknown host is refused too.
     app.asgi_handler = AllowedHosts(app.asgi_handler, settings.host_names)

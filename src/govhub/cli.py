@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import sys
 
 import click
 
+from govhub.logs import configure_logging
 from govhub.settings import get_settings
 
 __all__ = ["main"]
@@ -16,8 +16,7 @@ __all__ = ["main"]
 @click.group()
 def main() -> None:
     """govhub: governance and congress platform for a local partnership."""
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("piccolo").setLevel(logging.WARNING)
+    configure_logging()
 
 
 def _run(work) -> object:

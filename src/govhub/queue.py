@@ -135,14 +135,24 @@ async def enqueue(function: str, *args: Any, **kwargs: Any) -> Any:
 JobFunction = Callable[..., Coroutine[Any, Any, Any]]
 
 
-def logged(function: JobFunction, name: str) -> JobFunction:
-    """``function`` logging one line when it ends: job, id, outcome, duration."""
+NOTHING_DONE = (None, 0, "", "nothing to do")
+"""Results of a job that found nothing to do: its line is logged at DEBUG."""
+
+
+def logged(function: JobFunction, name: str, *, quiet: bool = False) -> JobFunction:
+    """``function`` logging one line when it ends: job, id, outcome, result, duration (ms).
+
+    INFO, unless the job is ``quiet`` (a heartbeat) or found nothing to do (a sweep with nothing
+    due): then DEBUG, so an idle server's log stays empty. Failures: WARNING (retried), ERROR.
+    """
 
     async def run(ctx: dict, *args: Any, **kwargs: Any) -> Any:
         began = time.perf_counter()
-        outcome, level = "ok", logging.INFO
+        outcome, level, result = "ok", logging.INFO, None
         try:
             result = await function(ctx, *args, **kwargs)
+            if quiet or result in NOTHING_DONE:
+                level = logging.DEBUG
         except Retry:
             outcome, level = "retry", logging.WARNING
             raise
@@ -161,6 +171,7 @@ def logged(function: JobFunction, name: str) -> JobFunction:
                     "job_id": ctx.get("job_id", ""),
                     "try": ctx.get("job_try", 1),
                     "outcome": outcome,
+                    "result": result if isinstance(result, str | int) else type(result).__name__,
                     "ms": round((time.perf_counter() - began) * 1000),
                 },
             )
@@ -171,9 +182,15 @@ def logged(function: JobFunction, name: str) -> JobFunction:
     return run
 
 
+def _quiet(settings: type, name: str) -> bool:
+    return name in getattr(settings, "quiet_jobs", ())
+
+
 def _functions(settings: type) -> list[Function]:
     return [
-        dataclasses.replace(f, coroutine=logged(f.coroutine, f.name))
+        dataclasses.replace(
+            f, coroutine=logged(f.coroutine, f.name, quiet=_quiet(settings, f.name))
+        )
         for f in map(func, settings.functions)
     ]
 
@@ -183,7 +200,11 @@ def _cron_jobs(settings: type) -> list[CronJob]:
     # same process (an app restarted in-process, as the tests do) would skip its start-up
     # runs, among them the sweeps that rebuild lost work.
     return [
-        dataclasses.replace(job, next_run=None, coroutine=logged(job.coroutine, job.name))
+        dataclasses.replace(
+            job,
+            next_run=None,
+            coroutine=logged(job.coroutine, job.name, quiet=_quiet(settings, job.name)),
+        )
         for job in settings.cron_jobs
     ]
 

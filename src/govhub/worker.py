@@ -77,6 +77,8 @@ class WorkerSettings:
     functions = JOBS
     cron_jobs = CRON_JOBS
     max_jobs = 20
+    quiet_jobs = frozenset({"heartbeat", "cron:heartbeat"})
+    """Logged at DEBUG (once a minute, to say the worker is alive)."""
     on_startup = _startup
     on_shutdown = _shutdown
 

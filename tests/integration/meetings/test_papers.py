@@ -12,6 +12,8 @@ from govhub.audit.tables import AuditEntry
 from govhub.meetings.tables import Paper
 from tests.conftest import client_for, csrf_from
 
+pytestmark = pytest.mark.pdf  # WeasyPrint's system libraries: see tests/conftest.py
+
 WRONG_TYPE = (
     "The selected file must be a PDF, Word (DOCX), OpenDocument text (ODT) or Excel (XLSX) file"
 )
