@@ -13,6 +13,7 @@ it the worker's settings, an arq ``WorkerSettings`` class.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import dataclasses
 import datetime as dt
@@ -291,6 +292,8 @@ async def stop_worker(worker: Worker, task: asyncio.Task[None]) -> None:
 
 # Jobs run at once (the tests' mode).
 
+_IN_INLINE_JOB = contextvars.ContextVar("_IN_INLINE_JOB", default=False)
+
 
 @dataclasses.dataclass
 class InlineJob:
@@ -307,17 +310,21 @@ class InlineJob:
 class InlineJobs:
     """A queue that runs each job as it is enqueued, in a task of its own, and waits for it.
 
-    The job gets the same arguments and a ``ctx`` like a worker's (``redis``, ``worker_name``,
-    ``job_id``, ``job_try``, ``enqueue_time``, ``score``), in a fresh context, so it sees no
-    context variable of its caller (a page's language, a transaction). Enqueueing inside a
-    transaction is refused: a job must only see committed rows. ``_job_id`` de-duplicates as
-    arq does: a job whose result is kept (or that is running) is not run again. A job that asks
-    to be retried (arq's ``Retry``) is kept in :attr:`deferred`, not run; a job that fails raises
-    its error to the caller, so a test sees it.
+    At most ``max_jobs`` (the settings') run at once, as in a worker; a job enqueued by a job
+    runs within its slot. The job gets the same arguments and a ``ctx`` like a worker's
+    (``redis``, ``worker_name``, ``job_id``, ``job_try``, ``enqueue_time``, ``score``), in a
+    fresh context, so it sees no context variable of its caller (a page's language, a
+    transaction). Enqueueing inside a transaction is refused: a job must only see committed
+    rows. ``_job_id`` de-duplicates as arq does: a job whose result is kept (or that is running)
+    is not run again. A job that asks to be retried (arq's ``Retry``) is kept in
+    :attr:`deferred`, not run; a job that fails raises its error to the caller, so a test sees it.
     """
 
     def __init__(self, settings: type, *, redis: ArqRedis | None = None) -> None:
         self.functions = {f.name: f for f in _functions(settings)}
+        # At most as many jobs at once as the worker would run (1,000 registrations at once
+        # each sending mail must not become 1,000 more writers than a worker would make).
+        self.slots = asyncio.Semaphore(getattr(settings, "max_jobs", 10))
         self.ctx: dict[str, Any] = {"redis": redis, "worker_name": "inline"}
         self.kept: dict[str, InlineJob] = {}
         self.running: set[str] = set()
@@ -352,10 +359,14 @@ class InlineJobs:
         }
         job = InlineJob(job_id, function)
         self.running.add(job_id)
+        context = contextvars.Context()
+        context.run(_IN_INLINE_JOB.set, True)
         try:
-            call = definition.coroutine(ctx, *args, **kwargs)
-            task = asyncio.get_running_loop().create_task(call, context=contextvars.Context())
-            job.outcome = await task
+            # A job a job enqueues runs within its slot (else nested jobs could wait for ever).
+            async with contextlib.nullcontext() if _IN_INLINE_JOB.get() else self.slots:
+                call = definition.coroutine(ctx, *args, **kwargs)
+                task = asyncio.get_running_loop().create_task(call, context=context)
+                job.outcome = await task
         except Retry:
             retry = {**kwargs, "_job_id": job_id, "_job_try": ctx["job_try"] + 1}
             self.deferred.append((function, args, retry))
