@@ -43,7 +43,8 @@ async def test_the_same_job_runs_through_govhub_worker_on_real_redis(engine, red
     await pool.ping()  # a Redis that is down fails the test here, clearly
     worker = subprocess.Popen(
         [sys.executable, "-m", "govhub.cli", "worker"],
-        env={**os.environ, "GOVHUB_REDIS_URL": redis_url},
+        # DEBUG: arq's own lines too (at INFO only jobs that did something are logged).
+        env={**os.environ, "GOVHUB_REDIS_URL": redis_url, "GOVHUB_LOG_LEVEL": "DEBUG"},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -58,6 +59,7 @@ async def test_the_same_job_runs_through_govhub_worker_on_real_redis(engine, red
         output, _ = worker.communicate(timeout=20)
         await pool.aclose()
     assert "Starting worker" in output
+    assert f"job=heartbeat job_id={job.job_id}" in output  # govhub's own line for the job
 
 
 async def test_a_standalone_worker_gives_its_jobs_its_own_queue(engine, monkeypatch):
