@@ -9,6 +9,8 @@ from pypdf import PdfReader
 from govhub.meetings.tables import Paper
 from tests.integration.meetings.test_papers import board, docx_bytes, own_var_dir, pdf_bytes, upload
 
+pytestmark = pytest.mark.pdf  # WeasyPrint's system libraries: see tests/conftest.py
+
 __all__ = ["board", "own_var_dir"]  # fixtures shared with the papers tests
 
 SECRET_TITLE = "Proposed closure of Mile End clinic"

@@ -13,6 +13,8 @@ from tests.conftest import client_for, csrf_from
 from tests.integration.meetings.test_papers import pdf_bytes
 from tests.integration.meetings.test_record import attendance_form
 
+pytestmark = pytest.mark.pdf  # WeasyPrint's system libraries: see tests/conftest.py
+
 
 @pytest.fixture
 async def csp(app, make_body, make_org, make_person, make_membership, make_user, signed_in_client):
