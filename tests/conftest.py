@@ -164,9 +164,14 @@ async def app(engine, settings):
     # Jobs run inline: each at once, as it is enqueued (govhub.queue.InlineJobs), so a test
     # sees a job's outcome without waiting. Tests of the worker itself start one with
     # make_app(worker=True); on real Redis (GOVHUB_REDIS_URL) that worker goes through it.
+    from govhub import queue
+
     app = create_app(settings, engine=engine, inline_jobs=True)
     async with running(app):
+        inline = queue.current_queue()
         yield app
+        failures = list(getattr(inline, "failures", []))
+    assert not failures, f"jobs failed while the test ran: {failures}"
 
 
 @pytest.fixture

@@ -317,7 +317,9 @@ class InlineJobs:
     transaction). Enqueueing inside a transaction is refused: a job must only see committed
     rows. ``_job_id`` de-duplicates as arq does: a job whose result is kept (or that is running)
     is not run again. A job that asks to be retried (arq's ``Retry``) is kept in
-    :attr:`deferred`, not run; a job that fails raises its error to the caller, so a test sees it.
+    :attr:`deferred`, not run. A job that fails never fails its caller (a request that enqueued
+    it has committed: in a worker its failure would not reach the page either); it is logged and
+    kept in :attr:`failures`, which the tests' app fixture checks when the test ends.
     """
 
     def __init__(self, settings: type, *, redis: ArqRedis | None = None) -> None:
@@ -329,6 +331,7 @@ class InlineJobs:
         self.kept: dict[str, InlineJob] = {}
         self.running: set[str] = set()
         self.deferred: list[tuple[str, tuple, dict]] = []
+        self.failures: list[tuple[str, BaseException]] = []
 
     async def enqueue_job(
         self,
@@ -370,6 +373,10 @@ class InlineJobs:
         except Retry:
             retry = {**kwargs, "_job_id": job_id, "_job_try": ctx["job_try"] + 1}
             self.deferred.append((function, args, retry))
+            return job
+        except Exception as error:
+            logger.exception("inline job %s failed", function)
+            self.failures.append((function, error))
             return job
         finally:
             self.running.discard(job_id)

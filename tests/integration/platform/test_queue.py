@@ -103,9 +103,13 @@ async def record(ctx, value, *, also=None):
     return value * 2
 
 
+async def broken(ctx):
+    raise ValueError("the mail server said no")
+
+
 class InlineSettings:
     calls: list = []
-    functions = [record]
+    functions = [record, broken]
 
 
 async def test_inline_jobs_run_at_once_with_a_workers_ctx_and_once_per_job_id(engine):
@@ -126,3 +130,9 @@ async def test_inline_jobs_run_at_once_with_a_workers_ctx_and_once_per_job_id(en
         with pytest.raises(RuntimeError, match="after commit"):
             await jobs.enqueue_job("record", 1)
     assert len(InlineSettings.calls) == 1
+
+    # A job that fails does not fail whoever enqueued it (a request that has committed); it is
+    # kept for the test to see, as a worker's log would show it.
+    await jobs.enqueue_job("broken")
+    [(name, error)] = jobs.failures
+    assert name == "broken" and str(error) == "the mail server said no"
