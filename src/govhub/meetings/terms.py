@@ -16,13 +16,16 @@ from typing import Any
 from govhub import clock
 from govhub.audit.services import record, snapshot
 from govhub.governance.principal import Principal
-from govhub.governance.tables import Body, Role
+from govhub.governance.tables import Body, Role, Sector
+from govhub.meetings.quorum import format_sector_minimums, parse_sector_minimums, sector_name
 from govhub.meetings.tables import Meeting, MeetingStatus, TermsOfReference, TorState
 from govhub.validation import FormError, parse_date
 
 __all__ = [
     "EDITABLE",
     "FIELDS",
+    "FORM_FIELDS",
+    "SECTOR_FIELDS",
     "ReviewDue",
     "TermsSummary",
     "approvable_meetings",
@@ -45,7 +48,7 @@ __all__ = [
 ]
 
 # The fields a version holds, in reading order, with their labels; "quorum" stands for the
-# three quorum columns, read as one sentence.
+# four quorum columns, read as one sentence.
 FIELDS: tuple[tuple[str, str], ...] = (
     ("purpose", "Purpose"),
     ("membership", "Membership"),
@@ -63,7 +66,11 @@ TEXT_LIMITS = {
     "decision_making": 5000,
 }
 EDITABLE = (*TEXT_LIMITS, "quorum_members", "quorum_min_organisations", "review_date")
-COPIED = (*EDITABLE, "quorum_required_roles")  # what a new draft takes from the version before
+# The draft form asks for each sector's minimum in a box of its own; stored as one column.
+SECTOR_FIELDS = {sector.value: f"quorum_sector_{sector.value}" for sector in Sector}
+FORM_FIELDS = (*EDITABLE, *SECTOR_FIELDS.values())  # what the draft form sends as text
+# What a new draft takes from the version before.
+COPIED = (*EDITABLE, "quorum_required_roles", "quorum_sectors")
 
 
 # Pure rules
@@ -79,13 +86,19 @@ def _either(words: Sequence[str]) -> str:
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
 
 
+def _both(words: Sequence[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
 def describe_quorum(tor: Any) -> str:
-    """The quorum in words: "5 members from at least 3 organisations, including the chair or
-    vice-chair"."""
+    """The quorum in words: "5 members from at least 3 organisations, with at least 1 from the
+    voluntary and community sector, including the chair or vice-chair"."""
     members = tor.quorum_members
     text = f"{members} {'member' if members == 1 else 'members'}"
     if orgs := tor.quorum_min_organisations:
         text += f" from at least {orgs} {'organisation' if orgs == 1 else 'organisations'}"
+    if sectors := parse_sector_minimums(tor.quorum_sectors):
+        text += ", with at least " + _both([f"{n} from {sector_name(s)}" for s, n in sectors])
     if roles := required_roles(tor):
         text += ", including the " + _either([role.label.lower() for role in roles])
     return text
@@ -134,6 +147,8 @@ def clean_terms(values: Mapping[str, str], roles: Sequence[str]) -> dict[str, An
         )
     clean["quorum_min_organisations"] = orgs
 
+    clean["quorum_sectors"] = _clean_sectors(values, members, errors)
+
     known = {role.value for role in Role}
     if any(role not in known for role in roles):
         errors["quorum_required_roles"] = "Choose roles from the list"
@@ -145,6 +160,28 @@ def clean_terms(values: Mapping[str, str], roles: Sequence[str]) -> dict[str, An
     if errors:
         raise FormError(errors)
     return clean
+
+
+def _clean_sectors(values: Mapping[str, str], members: int | None, errors: dict) -> str:
+    """The sector minimums typed, one box per sector, as stored ("voluntary:1,nhs:2")."""
+    minimums: list[tuple[str, int]] = []
+    for sector, name in SECTOR_FIELDS.items():
+        typed = values.get(name, "").strip()
+        number = _whole_number(typed)
+        where = sector_name(sector)
+        if typed and number is None:
+            errors[name] = f"Enter the members needed from {where} as a whole number, like 1"
+        elif number is not None and number > 100:
+            errors[name] = f"The members needed from {where} must be between 0 and 100"
+        elif number:
+            minimums.append((sector, number))
+    total = sum(n for _, n in minimums)
+    if members is not None and total > members and not errors.keys() & SECTOR_FIELDS.values():
+        errors[SECTOR_FIELDS[minimums[0][0]]] = (
+            f"The members needed from each sector add up to {total}, more than the {members} "
+            "needed for a quorum"
+        )
+    return format_sector_minimums(minimums)
 
 
 def clean_approval(
@@ -180,6 +217,8 @@ def values_for_form(tor: Any) -> tuple[dict[str, str], list[str]]:
     values = {
         name: "" if getattr(tor, name) is None else str(getattr(tor, name)) for name in EDITABLE
     }
+    for sector, number in parse_sector_minimums(tor.quorum_sectors):
+        values[SECTOR_FIELDS[sector]] = str(number)
     return values, [role.value for role in required_roles(tor)]
 
 

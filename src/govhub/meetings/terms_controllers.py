@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 from govhub import clock
 from govhub.governance.deps import BODY, MANAGED_BODY, ManagedBody, VisibleBody
 from govhub.governance.principal import Principal
-from govhub.governance.tables import Body, Role
+from govhub.governance.tables import Body, Role, Sector
 from govhub.i18n import format_date
 from govhub.meetings import terms, terms_diff
 from govhub.meetings.deps import (
@@ -116,7 +116,7 @@ class TermsController(Controller):
         self, request: Request, managed_body: ManagedBody, principal: Me
     ) -> Template | Redirect:
         body = managed_body
-        values = await form_values(request, *terms.EDITABLE)
+        values = await form_values(request, *terms.FORM_FIELDS)
         roles = [str(r) for r in (await request.form()).getall("quorum_required_roles", [])]
         try:
             await terms.save_draft(principal, body, values, roles)
@@ -173,6 +173,10 @@ class TermsController(Controller):
                 "values": values[0],
                 "roles": values[1],
                 "role_choices": [(role.value, role.label) for role in Role],
+                "sector_choices": [
+                    (s.value, s.label, terms.SECTOR_FIELDS[s.value]) for s in Sector
+                ],
+                "sector_fields": list(terms.SECTOR_FIELDS.values()),
                 "approval": approval or {},
                 "meetings": [(str(m.id), _meeting_label(m)) for m in meetings],
                 "errors": errors or {},
