@@ -6,14 +6,14 @@ from types import SimpleNamespace as NS
 
 import pytest
 
-from govhub.meetings.terms import (
+from govhub.meetings.terms_diff import Segment, compare, diff_text
+from govhub.meetings.terms_rules import (
     clean_approval,
     clean_terms,
     describe_quorum,
     next_version_number,
     values_for_form,
 )
-from govhub.meetings.terms_diff import Segment, compare, diff_text
 from govhub.validation import FormError
 
 pytestmark = pytest.mark.no_db

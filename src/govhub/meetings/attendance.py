@@ -27,7 +27,8 @@ from govhub.meetings.tables import (
     AttendanceStatus,
     Meeting,
 )
-from govhub.meetings.terms import current_terms, describe_quorum
+from govhub.meetings.terms import current_terms
+from govhub.meetings.terms_rules import describe_quorum
 from govhub.settings import get_settings
 from govhub.validation import FormError, valid_email
 
