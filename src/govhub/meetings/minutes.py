@@ -3,6 +3,8 @@
 Every change raises :class:`FormError` with a message per field when the input is wrong, and
 otherwise writes in one transaction with a dotted audit entry. Minutes go none -> draft (as
 soon as anything is written) -> approved (at a later meeting), and approved minutes are final.
+Each item's notes carry a version: a save decided on an older one than is stored is refused
+(:class:`NotesConflict`), so two people writing the same minutes never overwrite each other.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from govhub.governance.tables import Organisation
 from govhub.meetings import actions, attendance, minutes
 from govhub.meetings.tables import Meeting
 
-__all__ = ["FIELDS", "Outcome", "press"]
+__all__ = ["FIELDS", "Outcome", "press", "shown_again"]
 
 FIELDS = {  # the fields each step reads, by the part of the page they sit in
     "declarations": ("declaration_person", "declaration_item", "interest"),
@@ -83,3 +83,15 @@ async def press(
         if name not in used and values.get(name)
     }
     return Outcome(section, done, kept)
+
+
+def shown_again(values: Mapping[str, str]) -> dict[str, str]:
+    """The form's fields to show again after a problem, less notes sent back untouched: their
+    box shows the notes as saved now (perhaps by someone else meanwhile), so that sending the
+    form again overwrites nothing."""
+    return {
+        name: value
+        for name, value in values.items()
+        if not name.startswith("notes-")
+        or values.get(f"notes_seen-{name.removeprefix('notes-')}") != minutes.notes_digest(value)
+    }

@@ -83,8 +83,8 @@ async def _minutes_page(
     organisations = await Organisation.select(Organisation.id, Organisation.name).order_by(
         Organisation.name
     )
-    items = await minutes.agenda_items(meeting)
     record = await minutes.minutes_record(meeting, confidential=True)
+    items = [rec.item for rec in record.items]  # every item: the editor sees confidential ones
     return _page(
         "meetings/minutes.html",
         status_code=status_code,
@@ -105,18 +105,6 @@ async def _minutes_page(
         values=values or {},
         today=clock.today(),
     )
-
-
-def _as_typed(values: dict[str, str]) -> dict[str, str]:
-    """The form's fields to show again, but not notes sent back untouched: their box shows the
-    notes as saved now (perhaps by someone else meanwhile), so sending again overwrites nothing.
-    """
-    return {
-        name: value
-        for name, value in values.items()
-        if not name.startswith("notes-")
-        or values.get(f"notes_seen-{name.removeprefix('notes-')}") != minutes.notes_digest(value)
-    }
 
 
 def _meeting_label(meeting: Meeting) -> str:
@@ -206,13 +194,16 @@ class RecordController(Controller):
             return await _minutes_page(
                 meeting,
                 errors=conflict.errors,
-                values=_as_typed(values),
+                values=minutes_editor.shown_again(values),
                 theirs=conflict.theirs,
                 status_code=409,
             )
         except FormError as error:
             return await _minutes_page(
-                meeting, errors=error.errors, values=_as_typed(values), status_code=400
+                meeting,
+                errors=error.errors,
+                values=minutes_editor.shown_again(values),
+                status_code=400,
             )
         if outcome.kept and meeting.minutes_state != MinutesState.approved:
             return await _minutes_page(meeting, values=outcome.kept, outcome=outcome)
