@@ -191,8 +191,8 @@ async def save_notes(
     Beside each, ``notes_version-<id>`` is the version the form was opened at and
     ``notes_seen-<id>`` the fingerprint of the text it showed. Notes sent back untouched are
     skipped; edited notes whose item was saved by someone else since (a newer version, other
-    text) raise :class:`NotesConflict` and nothing is saved. Returns the items sent with
-    changes, as they now stand (each save raises ``notes_version``).
+    text) raise :class:`NotesConflict` and nothing is saved. Returns the items sent edited,
+    as they now stand (each write raises ``notes_version``; text already stored is not written).
     """
     typed: dict[int, tuple[str, int | None]] = {}
     errors: dict[str, str] = {}
