@@ -184,6 +184,7 @@ class AgendaItem(Table):
     description = Text(default="")
     standard = Varchar(length=20, null=True, default=None)  # a StandardItem, or None
     notes = Text(default="")  # the minutes for this item
+    notes_version = Integer(default=0)  # raised on every save of the notes (see minutes.save_notes)
 
 
 class AgendaItemCallToAction(Table):
