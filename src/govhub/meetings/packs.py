@@ -59,7 +59,7 @@ class PdfUnavailable(Exception):
 
 @dataclass(frozen=True)
 class PackItem:
-    number: int
+    number: str  # the item's number as published
     item: AgendaItem
     papers: list[Paper]
 
@@ -90,8 +90,7 @@ async def load_pack(meeting_id: int, principal: Principal) -> Pack:
     items = await query.order_by(AgendaItem.position, AgendaItem.id)
     grouped = await paper_files.papers_by_item([item.id for item in items])
     entries = [
-        PackItem(number=n, item=item, papers=grouped[item.id])
-        for n, item in enumerate(items, start=1)
+        PackItem(number=item.number, item=item, papers=grouped[item.id]) for item in items
     ]
     return Pack(meeting=meeting, items=entries, for_members=for_members, is_draft=is_draft)
 
