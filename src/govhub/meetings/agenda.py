@@ -142,7 +142,7 @@ def _parse_item(
     reason = values.get("exempt_reason", "").strip()
     if confidential and not (reason.isdigit() and int(reason) in SCHEDULE_12A):
         errors["exempt_reason"] = "Choose why the item is not for publication"
-    if placing is not None and (values.get("after") or "end") not in placing:
+    if placing is not None and values["after"] not in placing:
         errors["after"] = "Choose where the item goes on the agenda"
     if errors:
         raise FormError(errors)
@@ -171,18 +171,17 @@ async def save_item(
         await reread_locked(meeting)
         _check_editable(meeting)
         items = await items_of(meeting, confidential=True)
-        placing = None
+        placing, after = None, "end"
         if item is None and _is_published(meeting):
-            placing = [value for value, _ in placements(items)[0]]
-        fields, actions = _parse_item(values, action_ids, placing=placing)
+            choices, usual = placements(items)
+            placing, after = [value for value, _ in choices], values.get("after") or usual
+        fields, actions = _parse_item({**values, "after": after}, action_ids, placing=placing)
         if actions:
-            known = await CallToAction.select(CallToAction.id).where(
-                CallToAction.id.is_in(actions)
-            )
+            known = await CallToAction.select(CallToAction.id).where(CallToAction.id.is_in(actions))
             actions = [row["id"] for row in known]
         before = snapshot(item, *ITEM_FIELDS) if item else None
         if item is None:
-            item = await _add(meeting, items, fields, values.get("after") or "end")
+            item = await _add(meeting, items, fields, after)
         else:
             for name, value in fields.items():
                 setattr(item, name, value)
@@ -329,9 +328,7 @@ async def add_standard_items(actor: Principal, meeting: Meeting) -> int:
     async with Meeting._meta.db.transaction():
         await reread_locked(meeting)
         if _is_published(meeting):
-            raise FormError(
-                {"items": "The agenda is published: add any further item on its own"}
-            )
+            raise FormError({"items": "The agenda is published: add any further item on its own"})
         items = await items_of(meeting, confidential=True)
         present = {i.standard for i in items}
         opening = [

@@ -89,9 +89,7 @@ async def load_pack(meeting_id: int, principal: Principal) -> Pack:
         query = query.where(AgendaItem.is_confidential.eq(False))
     items = await query.order_by(AgendaItem.position, AgendaItem.id)
     grouped = await paper_files.papers_by_item([item.id for item in items])
-    entries = [
-        PackItem(number=item.number, item=item, papers=grouped[item.id]) for item in items
-    ]
+    entries = [PackItem(number=item.number, item=item, papers=grouped[item.id]) for item in items]
     return Pack(meeting=meeting, items=entries, for_members=for_members, is_draft=is_draft)
 
 

@@ -22,12 +22,14 @@ from urllib.parse import quote
 
 import anyio.to_thread
 
+from govhub import clock
 from govhub.audit.services import record, snapshot
 from govhub.db import id_of
 from govhub.errors import NotFound
 from govhub.governance.principal import Principal
 from govhub.meetings.access import can_see_confidential, load_meeting
-from govhub.meetings.tables import AgendaItem, AgendaState, Meeting, Paper
+from govhub.meetings.supplements import note_change
+from govhub.meetings.tables import AgendaChangeKind, AgendaItem, AgendaState, Meeting, Paper
 from govhub.settings import get_settings
 from govhub.validation import FormError, require
 
@@ -48,6 +50,7 @@ __all__ = [
     "papers_by_item",
     "papers_for_item",
     "remove_paper",
+    "replace_paper",
     "sniff_kind",
     "upload_paper",
 ]
@@ -289,9 +292,58 @@ async def upload_paper(
                 body_id=id_of(meeting.body),
                 after=snapshot(paper),
             )
+            await note_change(actor, meeting, AgendaChangeKind.paper_added, item, detail=title)
     except BaseException:
         (papers_dir() / stored.name).unlink(missing_ok=True)
         raise
+    return paper
+
+
+async def replace_paper(
+    actor: Principal,
+    meeting: Meeting,
+    item: AgendaItem,
+    paper: Paper,
+    filename: str,
+    source: BinaryIO | None,
+) -> Paper:
+    """Put a new file in the paper's place, under the same title and address. Once the agenda
+    is published the paper is marked revised (with the date) and the change kept for the
+    supplementary agenda."""
+    if source is None or not filename:
+        raise FormError({"file": NO_FILE})
+    kind, problem = await anyio.to_thread.run_sync(_check_file, source)
+    if problem:
+        raise FormError({"file": problem})
+    stored = await anyio.to_thread.run_sync(_store, source)
+    old_path = paper_path(paper)
+    before = snapshot(paper)
+    paper.original_name = display_name(filename)
+    paper.stored_name, paper.kind = stored.name, kind
+    paper.size, paper.sha256 = stored.size, stored.sha256
+    columns = [Paper.original_name, Paper.stored_name, Paper.kind, Paper.size, Paper.sha256]
+    if meeting.agenda_state == AgendaState.published:
+        paper.revised_at = clock.now()
+        columns.append(Paper.revised_at)
+    try:
+        async with Paper._meta.db.transaction():
+            await paper.save(columns)
+            await note_change(
+                actor, meeting, AgendaChangeKind.paper_revised, item, detail=paper.title
+            )
+            await record(
+                actor,
+                "paper.replaced",
+                paper,
+                summary=f"{paper.title} ({item.title})",
+                body_id=id_of(meeting.body),
+                before=before,
+                after=snapshot(paper),
+            )
+    except BaseException:
+        (papers_dir() / stored.name).unlink(missing_ok=True)
+        raise
+    old_path.unlink(missing_ok=True)
     return paper
 
 

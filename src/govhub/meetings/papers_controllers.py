@@ -122,6 +122,40 @@ class PapersController(Controller):
         return await _after_change(request, meeting, item, values["return_to"])
 
     @post(
+        MANAGE + "/{paper_id:int}/replace",
+        name="paper_replace",
+        guards=[requires_sign_in],
+        dependencies=MANAGED_PAPER,
+        request_max_body_size=papers.UPLOAD_REQUEST_LIMIT,
+    )
+    async def replace(
+        self,
+        request: HTMXRequest,
+        principal: Me,
+        meeting: ManagedMeeting,
+        item: MeetingItem,
+        paper: ItemPaper,
+    ) -> HTMXBlockTemplate | Redirect:
+        values = await form_values(request, "return_to")
+        upload = (await request.form()).get("file")
+        filename, source = ("", None)
+        if isinstance(upload, UploadFile):
+            filename, source = upload.filename or "", upload.file
+        try:
+            await papers.replace_paper(principal, meeting, item, paper, filename, source)
+        except FormError as error:
+            return _papers_page(
+                request,
+                meeting,
+                item,
+                await papers.papers_for_item(item),
+                values=values,
+                errors={f"replace-{paper.id}": error.errors["file"]},
+                status_code=400,
+            )
+        return await _after_change(request, meeting, item, values["return_to"])
+
+    @post(
         MANAGE + "/{paper_id:int}/remove",
         name="paper_remove",
         guards=[requires_sign_in],

@@ -278,9 +278,7 @@ class AgendaChange(Table):
     meeting = ForeignKey(
         Meeting, null=False, required=True, index=True, on_delete=OnDelete.restrict
     )
-    supplement = ForeignKey(
-        AgendaSupplement, null=True, default=None, on_delete=OnDelete.restrict
-    )
+    supplement = ForeignKey(AgendaSupplement, null=True, default=None, on_delete=OnDelete.restrict)
     item = ForeignKey(AgendaItem, null=True, default=None, on_delete=OnDelete.restrict)
     kind = Varchar(length=20, choices=AgendaChangeKind, required=True)
     number = Varchar(length=8, default="")  # the item's number when it changed

@@ -228,6 +228,14 @@ async def test_no_confidential_marker_reaches_any_public_page_file_or_feed(recor
     assert not leaks, "confidential matter on public pages:\n" + "\n".join(leaks)
 
 
+async def test_the_public_sees_an_exempt_item_in_its_place_with_its_reason(record):
+    past = record["meetings"][0]
+    page = (await client_for(record["app"]).get(f"/meetings/{past.id}")).text
+    assert "2. Item not for publication" in page
+    assert "paragraph 3 of Schedule 12A" in page
+    assert MARKERS["exempt item"] not in page
+
+
 async def test_members_see_what_is_confidential_where_members_may(record):
     member = record["member"]
     past = record["meetings"][0]
