@@ -2,7 +2,7 @@
 
 import pytest
 
-from govhub.meetings.agenda import base_number, next_number, number_after
+from govhub.meetings.numbering import base_number, next_number, number_after
 from govhub.validation import FormError
 
 pytestmark = pytest.mark.no_db

@@ -11,7 +11,7 @@ from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect
 
 from govhub.governance.tables import CallToAction
-from govhub.meetings import agenda, supplements
+from govhub.meetings import agenda, numbering, supplements
 from govhub.meetings.controllers import item_extras
 from govhub.meetings.deps import ITEM, MANAGED_MEETING, ManagedMeeting, MeetingItem
 from govhub.meetings.tables import (
@@ -46,7 +46,7 @@ async def _agenda_page(
     items = await agenda.items_of(meeting, confidential=True)
     calls = await CallToAction.objects().order_by(CallToAction.number)
     published = meeting.agenda_state == AgendaState.published
-    places, usual = agenda.placements(items) if published else ([], "end")
+    places, usual = numbering.placements(items) if published else ([], "end")
     pending = await supplements.pending_changes(meeting) if published else []
     return _page(
         "meetings/agenda_edit.html",
