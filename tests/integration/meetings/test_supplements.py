@@ -7,13 +7,17 @@ supplement.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import re
 
 import pytest
 
+from govhub.governance.principal import Principal
 from govhub.mail.tables import OutboxMessage
-from govhub.meetings.tables import AgendaItem, Paper
+from govhub.meetings.supplements import publish_supplement
+from govhub.meetings.tables import AgendaItem, AgendaSupplement, Meeting, Paper
+from govhub.validation import FormError
 from tests.conftest import client_for, csrf_from
 from tests.integration.meetings.test_papers import own_var_dir, pdf_bytes, upload
 
@@ -247,3 +251,20 @@ async def test_replacing_a_paper_after_publication_marks_it_revised(board):
     )
     assert bad.status_code == 400
     assert f'id="paper-{item.id}-replace-{paper.id}-error"' in bad.text
+
+
+async def test_two_secretaries_publishing_the_supplement_at_once_send_one_notice_each(board):
+    await _published_agenda(board)
+    meeting = board["meeting"]
+    assert (await add(board["secretary"], meeting, title="Late report")).status_code == 303
+    load = Meeting.objects(Meeting.body).where(Meeting.id == meeting.id).first
+    first, second = await load(), await load()  # two tabs, loaded before either acts
+    actor = Principal(is_admin=True, name="Sam Secretary")
+    results = await asyncio.gather(
+        publish_supplement(actor, first), publish_supplement(actor, second), return_exceptions=True
+    )
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert len(errors) == 1 and isinstance(errors[0], FormError), results
+    assert errors[0].errors == {"supplement": "There are no changes to publish"}
+    assert await AgendaSupplement.count() == 1
+    assert len(await _notices()) == 3
