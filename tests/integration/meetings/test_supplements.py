@@ -268,3 +268,22 @@ async def test_two_secretaries_publishing_the_supplement_at_once_send_one_notice
     assert errors[0].errors == {"supplement": "There are no changes to publish"}
     assert await AgendaSupplement.count() == 1
     assert len(await _notices()) == 3
+
+
+async def test_the_edit_page_keeps_the_reason_and_asks_for_one_when_marking_confidential(board):
+    secretary, meeting = board["secretary"], board["meeting"]
+    assert (await add(secretary, meeting, title="Contract award")).status_code == 303
+    item = await _item("Contract award")
+    url = f"{_agenda_url(meeting)}/items/{item.id}"
+    page = await secretary.get(url)
+    assert page.status_code == 200 and "Change item 1" in page.text
+    data = {"title": "Contract award", "purpose": "decision", "is_confidential": "yes"}
+    refused = await secretary.post(url, data={**data, "_csrf": csrf_from(page.text)})
+    assert refused.status_code == 400
+    assert '<p id="exempt_reason-error" class="govuk-error-message">' in refused.text
+    saved = await secretary.post(
+        url, data={**data, "exempt_reason": "3", "_csrf": csrf_from(page.text)}
+    )
+    assert saved.status_code == 303
+    again = (await secretary.get(url)).text
+    assert 'id="exempt_reason-3" name="exempt_reason" type="radio" value="3" checked' in again
