@@ -382,7 +382,9 @@ def make_item(engine):
         position = overrides.pop("position", None)
         if position is None:
             position = await AgendaItem.count().where(AgendaItem.meeting == meeting.id) + 1
-        values = {"title": f"Item {position}", "purpose": "discussion"}
+        values = {"title": f"Item {position}", "purpose": "discussion", "number": str(position)}
+        if overrides.get("is_confidential"):
+            values["exempt_reason"] = 3
         item = AgendaItem(meeting=meeting.id, position=position, **{**values, **overrides})
         await item.save()
         return item

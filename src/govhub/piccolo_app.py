@@ -37,6 +37,8 @@ TABLES = [
     meetings.AgendaItem,
     meetings.AgendaItemCallToAction,
     meetings.Paper,
+    meetings.AgendaSupplement,
+    meetings.AgendaChange,
     meetings.Attendance,
     meetings.Declaration,
     meetings.Decision,

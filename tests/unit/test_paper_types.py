@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from govhub.meetings.file_kinds import content_disposition, display_name, download_name, sniff_kind
 from govhub.meetings.packs import format_when, static_file_for
-from govhub.meetings.papers import content_disposition, display_name, download_name, sniff_kind
 
 pytestmark = pytest.mark.no_db
 

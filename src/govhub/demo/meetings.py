@@ -190,6 +190,8 @@ async def _seed_agenda() -> int:
             AgendaItem,
             {AgendaItem.meeting: meeting_id, AgendaItem.position: position},
             {
+                AgendaItem.number: str(position),
+                AgendaItem.exempt_reason: 3 if confidential else None,
                 AgendaItem.title: title,
                 AgendaItem.presenter: presenter,
                 AgendaItem.purpose: purpose,

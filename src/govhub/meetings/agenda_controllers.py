@@ -11,10 +11,17 @@ from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect
 
 from govhub.governance.tables import CallToAction
-from govhub.meetings import agenda
+from govhub.meetings import agenda, numbering, supplements
 from govhub.meetings.controllers import item_extras
 from govhub.meetings.deps import ITEM, MANAGED_MEETING, ManagedMeeting, MeetingItem
-from govhub.meetings.tables import AgendaItem, AgendaItemCallToAction, Meeting, Purpose
+from govhub.meetings.tables import (
+    SCHEDULE_12A,
+    AgendaItem,
+    AgendaItemCallToAction,
+    AgendaState,
+    Meeting,
+    Purpose,
+)
 from govhub.settings import get_settings
 from govhub.validation import FormError
 from govhub.web.forms import form_values
@@ -24,6 +31,7 @@ from govhub.web.pages import page as _page
 __all__ = ["AgendaController"]
 
 PURPOSES = [(p.value, p.value.capitalize()) for p in Purpose]
+EXEMPT_REASONS = [(str(n), f"Paragraph {n}: {text}") for n, text in SCHEDULE_12A.items()]
 
 
 async def _agenda_page(
@@ -37,6 +45,9 @@ async def _agenda_page(
 ) -> HTMXBlockTemplate:
     items = await agenda.items_of(meeting, confidential=True)
     calls = await CallToAction.objects().order_by(CallToAction.number)
+    published = meeting.agenda_state == AgendaState.published
+    places, usual = numbering.placements(items) if published else ([], "end")
+    pending = await supplements.pending_changes(meeting) if published else []
     return _page(
         "meetings/agenda_edit.html",
         request,
@@ -45,9 +56,12 @@ async def _agenda_page(
         meeting=meeting,
         items=items,
         calls=calls,
-        values=values or {},
+        values={"purpose": "discussion", "after": usual, **(values or {})},
         errors=errors or {},
         purposes=PURPOSES,
+        exempt_reasons=EXEMPT_REASONS,
+        places=places,
+        pending=[supplements.describe(change, change.item) for change in pending],
         zone=get_settings().zone,
         extras=await item_extras(meeting, items),
     )
@@ -70,11 +84,13 @@ async def _item_page(
         errors=errors or {},
         calls=calls,
         purposes=PURPOSES,
+        exempt_reasons=EXEMPT_REASONS,
+        places=[],
     )
 
 
 async def _item_values(request: Request) -> tuple[dict[str, str], list[int]]:
-    values = await form_values(request, *agenda.ITEM_FIELDS)
+    values = await form_values(request, *agenda.ITEM_FIELDS, "after")
     form = await request.form()
     chosen = [int(v) for v in form.getall("calls_to_action", []) if str(v).isdigit()]
     return values, chosen
@@ -101,7 +117,7 @@ class AgendaController(Controller):
 
     @get("/", name="agenda")
     async def agenda_page(self, meeting: ManagedMeeting) -> HTMXBlockTemplate:
-        return await _agenda_page(meeting, values={"purpose": "discussion"})
+        return await _agenda_page(meeting)
 
     @post("/items", name="agenda_item_add")
     async def add_item(
@@ -127,6 +143,7 @@ class AgendaController(Controller):
             "purpose": item.purpose,
             "minutes_allotted": str(item.minutes_allotted or ""),
             "is_confidential": "yes" if item.is_confidential else "",
+            "exempt_reason": str(item.exempt_reason or ""),
             "description": item.description,
             "calls": [link["call_to_action"] for link in links],
         }
@@ -166,6 +183,28 @@ class AgendaController(Controller):
         except FormError as error:
             return await _agenda_page(meeting, errors=error.errors, status_code=400)
         return await _after_change(request, meeting)
+
+    @post("/items/{item_id:int}/withdraw", name="agenda_item_withdraw")
+    async def withdraw(
+        self, request: HTMXRequest, principal: Me, meeting: ManagedMeeting, item: MeetingItem
+    ) -> HTMXBlockTemplate | Redirect:
+        try:
+            await agenda.withdraw_item(principal, meeting, item)
+        except FormError as error:
+            return await _agenda_page(meeting, errors=error.errors, status_code=400)
+        return await _after_change(request, meeting)
+
+    @post("/supplement", name="agenda_supplement_publish")
+    async def publish_supplement(
+        self, request: Request, principal: Me, meeting: ManagedMeeting
+    ) -> HTMXBlockTemplate | Redirect:
+        try:
+            await supplements.publish_supplement(principal, meeting)
+        except FormError as error:
+            return await _agenda_page(meeting, errors=error.errors, status_code=400)
+        return Redirect(
+            request.app.route_reverse("meeting", meeting_id=meeting.id), status_code=303
+        )
 
     @post("/standard", name="agenda_standard")
     async def standard(

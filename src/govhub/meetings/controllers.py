@@ -15,10 +15,9 @@ from litestar.plugins.htmx import HTMXRequest
 
 from govhub import clock
 from govhub.governance import services as governance
-from govhub.meetings import attendance, papers
+from govhub.meetings import attendance, papers, supplements
 from govhub.meetings.access import can_see_confidential, can_see_meeting
 from govhub.meetings.actions import open_actions_for
-from govhub.meetings.agenda import items_of
 from govhub.meetings.deps import MEETING, VisibleMeeting
 from govhub.meetings.tables import (
     AgendaItem,
@@ -28,6 +27,7 @@ from govhub.meetings.tables import (
     MeetingChange,
     StandardItem,
 )
+from govhub.meetings.visibility import ExemptItem, agenda_seen_by
 from govhub.settings import get_settings
 from govhub.web.guards import Me
 from govhub.web.page_cache import PUBLIC_PAGE
@@ -95,7 +95,11 @@ class MeetingsController(Controller):
         manager = principal.can_manage_body(meeting.body.id)
         member = can_see_confidential(principal, meeting.body.id)
         show_agenda = meeting.agenda_state == AgendaState.published or manager
-        items = await items_of(meeting, confidential=member) if show_agenda else []
+        # Exempt items come as stand-ins for the public: their number and reason, no more.
+        items = await agenda_seen_by(principal, meeting) if show_agenda else []
+        supplements_published = (
+            await supplements.agenda_history(meeting, principal) if show_agenda else []
+        )
         history = (
             await MeetingChange.objects()
             .where(MeetingChange.meeting == meeting.id)
@@ -124,6 +128,7 @@ class MeetingsController(Controller):
             show_agenda=show_agenda,
             zone=get_settings().zone,
             extras=await item_extras(meeting, items),
+            supplements=supplements_published,
             matters=matters,
             today=clock.today(),
             quorum=quorum,
@@ -131,9 +136,10 @@ class MeetingsController(Controller):
         )
 
 
-async def item_extras(meeting: Meeting, items: list[AgendaItem]) -> dict:
-    """Calls to action and papers per item (this page and the agenda's)."""
-    ids = [i.id for i in items]
+async def item_extras(meeting: Meeting, items: list[AgendaItem | ExemptItem]) -> dict:
+    """Calls to action and papers per item (this page and the agenda's); none for an exempt
+    item's stand-in."""
+    ids = [i.id for i in items if not i.redacted]
     links = (
         await AgendaItemCallToAction.select(
             AgendaItemCallToAction.item,

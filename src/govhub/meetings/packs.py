@@ -23,6 +23,7 @@ import anyio.to_thread
 from govhub import clock
 from govhub.errors import NotFound
 from govhub.governance.principal import Principal
+from govhub.meetings import file_kinds
 from govhub.meetings import papers as paper_files
 from govhub.meetings.access import can_see_confidential, load_meeting
 from govhub.meetings.tables import AgendaItem, AgendaState, Meeting, MeetingStatus, Paper
@@ -59,7 +60,7 @@ class PdfUnavailable(Exception):
 
 @dataclass(frozen=True)
 class PackItem:
-    number: int
+    number: str  # the item's number as published
     item: AgendaItem
     papers: list[Paper]
 
@@ -89,10 +90,7 @@ async def load_pack(meeting_id: int, principal: Principal) -> Pack:
         query = query.where(AgendaItem.is_confidential.eq(False))
     items = await query.order_by(AgendaItem.position, AgendaItem.id)
     grouped = await paper_files.papers_by_item([item.id for item in items])
-    entries = [
-        PackItem(number=n, item=item, papers=grouped[item.id])
-        for n, item in enumerate(items, start=1)
-    ]
+    entries = [PackItem(number=item.number, item=item, papers=grouped[item.id]) for item in items]
     return Pack(meeting=meeting, items=entries, for_members=for_members, is_draft=is_draft)
 
 
@@ -144,8 +142,8 @@ def pack_context(
         "attached": attached or {},
         "starts": starts or {},
         "download_url": paper_files.download_url,
-        "format_size": paper_files.format_size,
-        "kind_labels": paper_files.KIND_LABELS,
+        "format_size": file_kinds.format_size,
+        "kind_labels": file_kinds.KIND_LABELS,
         "pdf_url": f"/meetings/{meeting.id}/pack.pdf",
         "print_url": print_url,
         "produced_at": clock.now(),

@@ -11,10 +11,7 @@ import logging
 import os
 import re
 import tempfile
-import unicodedata
 import uuid
-import zipfile
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -22,33 +19,33 @@ from urllib.parse import quote
 
 import anyio.to_thread
 
+from govhub import clock
 from govhub.audit.services import record, snapshot
 from govhub.db import id_of
 from govhub.errors import NotFound
 from govhub.governance.principal import Principal
 from govhub.meetings.access import can_see_confidential, load_meeting
-from govhub.meetings.tables import AgendaItem, AgendaState, Meeting, Paper
+from govhub.meetings.file_kinds import (
+    display_name,
+    sniff_kind,
+)
+from govhub.meetings.supplements import note_change
+from govhub.meetings.tables import AgendaChangeKind, AgendaItem, AgendaState, Meeting, Paper
 from govhub.settings import get_settings
 from govhub.validation import FormError, require
 
 __all__ = [
-    "CONTENT_TYPES",
-    "KIND_LABELS",
     "MAX_BYTES",
     "PRIVATE",
     "UPLOAD_REQUEST_LIMIT",
     "cache_control",
-    "content_disposition",
-    "display_name",
-    "download_name",
     "download_url",
-    "format_size",
     "load_downloadable_paper",
     "paper_path",
     "papers_by_item",
     "papers_for_item",
     "remove_paper",
-    "sniff_kind",
+    "replace_paper",
     "upload_paper",
 ]
 
@@ -61,14 +58,6 @@ UPLOAD_REQUEST_LIMIT = 12 * 1024 * 1024
 """The upload route's body limit: above ``MAX_BYTES`` so a slightly bigger file reaches the
 handler and is refused with a message next to the field, not a bare 413."""
 
-CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "odt": "application/vnd.oasis.opendocument.text",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-KIND_LABELS = {"pdf": "PDF", "docx": "Word", "odt": "OpenDocument text", "xlsx": "Excel"}
-
 WRONG_TYPE = (
     "The selected file must be a PDF, Word (DOCX), OpenDocument text (ODT) or Excel (XLSX) file"
 )
@@ -76,18 +65,6 @@ TOO_BIG = "The selected file must be smaller than 10MB"
 EMPTY = "The selected file is empty"
 NO_FILE = "Select a file"
 
-_ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
-_ZIP_ERRORS = (
-    zipfile.BadZipFile,
-    zipfile.LargeZipFile,
-    OSError,
-    EOFError,
-    KeyError,
-    ValueError,
-    RuntimeError,
-    NotImplementedError,
-    zlib.error,
-)
 PRIVATE = "private, no-store"
 """Cache-Control for anything only some people may see (the security layer may tighten it)."""
 
@@ -95,83 +72,6 @@ _STORED_NAME = re.compile(r"^[0-9a-f]{32}$")
 
 
 # What a file is, and what to call it: pure functions.
-
-
-def sniff_kind(source: BinaryIO) -> str | None:
-    """``pdf``, ``docx``, ``odt`` or ``xlsx`` from the bytes of a seekable file; None otherwise.
-
-    Macro-enabled Office files (with a ``vbaProject.bin``) are refused too.
-    """
-    try:
-        source.seek(0)
-        head = source.read(5)
-        if head == b"%PDF-":
-            return "pdf"
-        if head.startswith(b"PK\x03\x04"):
-            source.seek(0)
-            return _sniff_zip(source)
-        return None
-    finally:
-        source.seek(0)
-
-
-def _sniff_zip(source: BinaryIO) -> str | None:
-    try:
-        with zipfile.ZipFile(source) as archive:
-            names = set(archive.namelist())
-            if "mimetype" in names:
-                entry = archive.getinfo("mimetype")
-                # Read only a small entry: a zip bomb named "mimetype" is not an ODT.
-                if entry.file_size == len(_ODT_MIMETYPE) and archive.read(entry) == _ODT_MIMETYPE:
-                    return "odt"
-            if "[Content_Types].xml" not in names or any(
-                name.endswith("vbaProject.bin") for name in names
-            ):
-                return None
-            if "word/document.xml" in names:
-                return "docx"
-            if "xl/workbook.xml" in names:
-                return "xlsx"
-    except _ZIP_ERRORS:
-        return None
-    return None
-
-
-def display_name(name: str) -> str:
-    """An uploaded file's name, safe to show: no folders, control or direction characters."""
-    name = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(
-        " " if unicodedata.category(c) == "Zs" else c
-        for c in name
-        if unicodedata.category(c) == "Zs" or unicodedata.category(c)[0] not in "CZ"
-    )
-    name = " ".join(name.split()).lstrip(". ")
-    if len(name) > 255:
-        stem, dot, ext = name.rpartition(".")
-        name = f"{stem[: 254 - len(ext)]}.{ext}" if dot and len(ext) <= 10 else name[:255]
-    return name
-
-
-def download_name(original_name: str, title: str, kind: str) -> str:
-    """The name a paper is saved under: its original name (or title) with its real extension."""
-    stem = display_name(original_name)
-    stem = stem.rpartition(".")[0] or stem
-    stem = stem or display_name(title) or "paper"
-    return f"{stem[:200]}.{kind}"
-
-
-def content_disposition(filename: str) -> str:
-    """``attachment`` with an ASCII fallback and the exact name in RFC 5987 form."""
-    ascii_name = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
-    ascii_name = re.sub(r"[^A-Za-z0-9 ._()\-]", "_", ascii_name).strip(" .") or "paper"
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
-
-
-def format_size(size: int) -> str:
-    """``120 KB``, ``2.4 MB``: for the attachment line under a paper's title."""
-    if size < 1024 * 1024:
-        return f"{max(1, round(size / 1024))} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
 
 
 def download_url(paper: Paper) -> str:
@@ -289,9 +189,58 @@ async def upload_paper(
                 body_id=id_of(meeting.body),
                 after=snapshot(paper),
             )
+            await note_change(actor, meeting, AgendaChangeKind.paper_added, item, detail=title)
     except BaseException:
         (papers_dir() / stored.name).unlink(missing_ok=True)
         raise
+    return paper
+
+
+async def replace_paper(
+    actor: Principal,
+    meeting: Meeting,
+    item: AgendaItem,
+    paper: Paper,
+    filename: str,
+    source: BinaryIO | None,
+) -> Paper:
+    """Put a new file in the paper's place, under the same title and address. Once the agenda
+    is published the paper is marked revised (with the date) and the change kept for the
+    supplementary agenda."""
+    if source is None or not filename:
+        raise FormError({"file": NO_FILE})
+    kind, problem = await anyio.to_thread.run_sync(_check_file, source)
+    if problem:
+        raise FormError({"file": problem})
+    stored = await anyio.to_thread.run_sync(_store, source)
+    old_path = paper_path(paper)
+    before = snapshot(paper)
+    paper.original_name = display_name(filename)
+    paper.stored_name, paper.kind = stored.name, kind
+    paper.size, paper.sha256 = stored.size, stored.sha256
+    columns = [Paper.original_name, Paper.stored_name, Paper.kind, Paper.size, Paper.sha256]
+    if meeting.agenda_state == AgendaState.published:
+        paper.revised_at = clock.now()
+        columns.append(Paper.revised_at)
+    try:
+        async with Paper._meta.db.transaction():
+            await paper.save(columns)
+            await note_change(
+                actor, meeting, AgendaChangeKind.paper_revised, item, detail=paper.title
+            )
+            await record(
+                actor,
+                "paper.replaced",
+                paper,
+                summary=f"{paper.title} ({item.title})",
+                body_id=id_of(meeting.body),
+                before=before,
+                after=snapshot(paper),
+            )
+    except BaseException:
+        (papers_dir() / stored.name).unlink(missing_ok=True)
+        raise
+    old_path.unlink(missing_ok=True)
     return paper
 
 

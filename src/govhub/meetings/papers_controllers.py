@@ -11,7 +11,7 @@ from litestar.params import FromQuery
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import File, Redirect, Template
 
-from govhub.meetings import packs, papers
+from govhub.meetings import file_kinds, packs, papers
 from govhub.meetings.deps import (
     DOWNLOAD,
     MANAGED_ITEM,
@@ -122,6 +122,40 @@ class PapersController(Controller):
         return await _after_change(request, meeting, item, values["return_to"])
 
     @post(
+        MANAGE + "/{paper_id:int}/replace",
+        name="paper_replace",
+        guards=[requires_sign_in],
+        dependencies=MANAGED_PAPER,
+        request_max_body_size=papers.UPLOAD_REQUEST_LIMIT,
+    )
+    async def replace(
+        self,
+        request: HTMXRequest,
+        principal: Me,
+        meeting: ManagedMeeting,
+        item: MeetingItem,
+        paper: ItemPaper,
+    ) -> HTMXBlockTemplate | Redirect:
+        values = await form_values(request, "return_to")
+        upload = (await request.form()).get("file")
+        filename, source = ("", None)
+        if isinstance(upload, UploadFile):
+            filename, source = upload.filename or "", upload.file
+        try:
+            await papers.replace_paper(principal, meeting, item, paper, filename, source)
+        except FormError as error:
+            return _papers_page(
+                request,
+                meeting,
+                item,
+                await papers.papers_for_item(item),
+                values=values,
+                errors={f"replace-{paper.id}": error.errors["file"]},
+                status_code=400,
+            )
+        return await _after_change(request, meeting, item, values["return_to"])
+
+    @post(
         MANAGE + "/{paper_id:int}/remove",
         name="paper_remove",
         guards=[requires_sign_in],
@@ -143,12 +177,12 @@ class PapersController(Controller):
     async def download(self, download: PaperDownload) -> File:
         """The address's ``{filename}`` is only for people reading it: the id decides."""
         paper = download.paper
-        name = papers.download_name(paper.original_name, paper.title, paper.kind)
+        name = file_kinds.download_name(paper.original_name, paper.title, paper.kind)
         return File(
             path=download.path,
-            media_type=papers.CONTENT_TYPES[paper.kind],
+            media_type=file_kinds.CONTENT_TYPES[paper.kind],
             headers={
-                "content-disposition": papers.content_disposition(name),
+                "content-disposition": file_kinds.content_disposition(name),
                 "cache-control": papers.cache_control(download.item, download.meeting),
             },
         )
@@ -182,7 +216,7 @@ class PapersController(Controller):
             pdf,
             media_type="application/pdf",
             headers={
-                "content-disposition": papers.content_disposition(packs.pack_filename(pack)),
+                "content-disposition": file_kinds.content_disposition(packs.pack_filename(pack)),
                 "cache-control": packs.cache_control(pack),
             },
         )

@@ -97,7 +97,7 @@ async def _minutes_page(
         outcome=outcome,
         approved_at=await minutes.approved_at(meeting, members_view(meeting.body.id)),
         later=[(str(m.id), _meeting_label(m)) for m in await minutes.later_meetings(meeting)],
-        items=[(str(i.id), f"{i.position}. {i.title}") for i in items],
+        items=[(str(i.id), f"{i.number}. {i.title}") for i in items],
         declarers=[(str(k), v) for k, v in declarers.items()],
         owners=[(str(k), v) for k, v in owners.items()],
         organisations=[(str(o["id"]), o["name"]) for o in organisations],

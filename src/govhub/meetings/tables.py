@@ -22,11 +22,15 @@ from govhub.accounts.tables import User
 from govhub.governance.tables import Body, CallToAction, Membership, Organisation, Person
 
 __all__ = [
+    "SCHEDULE_12A",
     "Action",
     "ActionStatus",
+    "AgendaChange",
+    "AgendaChangeKind",
     "AgendaItem",
     "AgendaItemCallToAction",
     "AgendaState",
+    "AgendaSupplement",
     "Attendance",
     "AttendanceStatus",
     "Decision",
@@ -78,6 +82,37 @@ class StandardItem(StrEnum):
     minutes = "minutes"
     matters_arising = "matters_arising"
     aob = "aob"
+
+
+SCHEDULE_12A = {
+    1: "Information relating to any individual",
+    2: "Information which is likely to reveal the identity of an individual",
+    3: "Information relating to the financial or business affairs of any particular person "
+    "(including the authority holding that information)",
+    4: "Information relating to any consultations or negotiations, or contemplated "
+    "consultations or negotiations, in connection with any labour relations matter arising "
+    "between the authority or a Minister of the Crown and employees of, or office holders "
+    "under, the authority",
+    5: "Information in respect of which a claim to legal professional privilege could be "
+    "maintained in legal proceedings",
+    6: "Information which reveals that the authority proposes to give under any enactment a "
+    "notice under or by virtue of which requirements are imposed on a person, or to make an "
+    "order or direction under any enactment",
+    7: "Information relating to any action taken or to be taken in connection with the "
+    "prevention, investigation or prosecution of crime",
+}
+"""Why an item is exempt (not for publication): the descriptions of exempt information in
+Part 1 of Schedule 12A to the Local Government Act 1972, by paragraph. An exempt item stores
+its paragraph number; the public agenda shows the paragraph in the item's place."""
+
+
+class AgendaChangeKind(StrEnum):
+    added = "added"
+    withdrawn = "withdrawn"
+    moved = "moved"
+    changed = "changed"
+    paper_added = "paper_added"
+    paper_revised = "paper_revised"
 
 
 class AttendanceStatus(StrEnum):
@@ -175,16 +210,34 @@ class AgendaItem(Table):
     meeting = ForeignKey(
         Meeting, null=False, required=True, index=True, on_delete=OnDelete.restrict
     )
-    position = Integer(required=True)
+    position = Integer(required=True)  # the order items are taken in
+    # The item's number as published ("7", or "6a" for one added after item 6 once the agenda
+    # was out): kept in step with position while the agenda is a draft, never changed after.
+    number = Varchar(length=8, default="")
     title = Varchar(length=300, required=True)
     presenter = Varchar(length=200, default="")
     purpose = Varchar(length=12, choices=Purpose, default=Purpose.information)
     minutes_allotted = Integer(null=True, default=None)
     is_confidential = Boolean(default=False)
+    # For a confidential (exempt) item: the paragraph of SCHEDULE_12A it falls under.
+    exempt_reason = Integer(null=True, default=None)
     description = Text(default="")
     standard = Varchar(length=20, null=True, default=None)  # a StandardItem, or None
     notes = Text(default="")  # the minutes for this item
     notes_version = Integer(default=0)  # raised on every save of the notes (see minutes.save_notes)
+    # Withdrawn after the agenda was published: still listed, under its number, as withdrawn.
+    withdrawn_at = Timestamptz(null=True, default=None)
+
+    redacted = False  # the item itself; the public sees an exempt one as a stand-in
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    @property
+    def reason_text(self) -> str:
+        """Why the item is not for publication (its Schedule 12A paragraph), if it is exempt."""
+        return SCHEDULE_12A.get(self.exempt_reason or 0, "") if self.is_confidential else ""
 
 
 class AgendaItemCallToAction(Table):
@@ -206,6 +259,37 @@ class Paper(Table):
     sha256 = Varchar(length=64, default="")
     uploaded_at = Timestamptz(default=TimestamptzNow())
     uploaded_by = ForeignKey(User, null=True, default=None, on_delete=OnDelete.restrict)
+    # When its file was replaced after the agenda was published (shown as "revised").
+    revised_at = Timestamptz(null=True, default=None)
+
+
+class AgendaSupplement(Table):
+    """A supplementary agenda: the changes made since the agenda (or the last supplement) was
+    published, sent to members in one notice."""
+
+    meeting = ForeignKey(
+        Meeting, null=False, required=True, index=True, on_delete=OnDelete.restrict
+    )
+    number = Integer(required=True)  # 1 for the first supplement of this meeting's agenda
+    published_at = Timestamptz(default=TimestamptzNow())
+    published_by = ForeignKey(User, null=True, default=None, on_delete=OnDelete.restrict)
+
+
+class AgendaChange(Table):
+    """One change to a published agenda; pending until a supplement publishes it."""
+
+    meeting = ForeignKey(
+        Meeting, null=False, required=True, index=True, on_delete=OnDelete.restrict
+    )
+    supplement = ForeignKey(AgendaSupplement, null=True, default=None, on_delete=OnDelete.restrict)
+    item = ForeignKey(AgendaItem, null=True, default=None, on_delete=OnDelete.restrict)
+    kind = Varchar(length=20, choices=AgendaChangeKind, required=True)
+    number = Varchar(length=8, default="")  # the item's number when it changed
+    # Words that never hold an item's title (the title is read from the item, if visible):
+    # "now taken after item 4", a paper's title (shown only where the item's papers are).
+    detail = Text(default="")
+    at = Timestamptz(default=TimestamptzNow())
+    by = ForeignKey(User, null=True, default=None, on_delete=OnDelete.restrict)
 
 
 class Attendance(Table):

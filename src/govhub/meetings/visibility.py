@@ -8,12 +8,22 @@ bodies, approved minutes, and nothing from an exempt (confidential) item.
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
+from govhub.db import id_of
 from govhub.governance.principal import Principal
-from govhub.meetings.tables import Action, Meeting, MinutesState
+from govhub.meetings.tables import SCHEDULE_12A, Action, AgendaItem, Meeting, MinutesState
 
-__all__ = ["members_view", "visible_actions", "visible_meetings"]
+__all__ = [
+    "ExemptItem",
+    "agenda_seen_by",
+    "item_seen_by",
+    "members_view",
+    "visible_actions",
+    "visible_meetings",
+]
 
 
 def members_view(body_id: int) -> Principal:
@@ -48,3 +58,50 @@ def visible_actions(viewer: Principal, body_id: int) -> Any:
         & (Action.meeting.minutes_state == MinutesState.approved)
         & ((Action.item.is_null()) | (Action.item.is_confidential == False))  # noqa: E712
     )
+
+
+@dataclass(frozen=True)
+class ExemptItem:
+    """An exempt item as the public sees it, the way councils publish one: its place and number
+    and why it is not for publication; never its title, description, papers or id."""
+
+    number: str
+    position: int
+    exempt_reason: int | None
+    withdrawn_at: dt.datetime | None
+    redacted = True
+    standard = None
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    @property
+    def reason_text(self) -> str:
+        return SCHEDULE_12A.get(self.exempt_reason or 0, "")
+
+
+def item_seen_by(viewer: Principal, body_id: int, item: AgendaItem) -> AgendaItem | ExemptItem:
+    """``item`` itself for the body's members (and admins); for anyone else an exempt item's
+    stand-in (:class:`ExemptItem`) in its place."""
+    if not item.is_confidential or viewer.is_member_of(body_id):
+        return item
+    return ExemptItem(
+        number=item.number,
+        position=item.position,
+        exempt_reason=item.exempt_reason,
+        withdrawn_at=item.withdrawn_at,
+    )
+
+
+async def agenda_seen_by(viewer: Principal, meeting: Meeting) -> list[AgendaItem | ExemptItem]:
+    """Every item of the meeting's agenda in order, withdrawn ones included, each as
+    :func:`item_seen_by` gives it: the public and members see the same numbers in the same
+    places."""
+    body_id = id_of(meeting.body)
+    items = (
+        await AgendaItem.objects()
+        .where(AgendaItem.meeting == meeting.id)
+        .order_by(AgendaItem.position, AgendaItem.id)
+    )
+    return [item_seen_by(viewer, body_id, item) for item in items]

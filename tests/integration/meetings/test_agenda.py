@@ -102,7 +102,19 @@ async def test_reordering_with_htmx_swaps_only_the_items(setting):
 async def test_publishing_shows_public_items_to_all_and_confidential_to_members(setting):
     secretary, meeting = setting["secretary"], setting["meeting"]
     await add(secretary, meeting, title="Community trigger review")
-    await add(secretary, meeting, title="Named individuals at risk", is_confidential="yes")
+    refused = await add(
+        secretary, meeting, title="Named individuals at risk", is_confidential="yes"
+    )
+    assert refused.status_code == 400  # a confidential item needs its reason
+    assert "Choose why the item is not for publication" in refused.text
+    assert 'value="Named individuals at risk"' in refused.text
+    await add(
+        secretary,
+        meeting,
+        title="Named individuals at risk",
+        is_confidential="yes",
+        exempt_reason="2",
+    )
     public, member = setting["public"], setting["member"]
     assert "Community trigger review" not in (await public.get(f"/meetings/{meeting.id}")).text
 
@@ -118,7 +130,10 @@ async def test_publishing_shows_public_items_to_all_and_confidential_to_members(
     seen_by_public = (await public.get(f"/meetings/{meeting.id}")).text
     assert "Community trigger review" in seen_by_public
     assert "Named individuals at risk" not in seen_by_public
-    assert "Confidential" not in seen_by_public  # not even a hint that there is one
+    # Its place and number stay, with the reason, as councils publish an exempt item.
+    assert "Confidential" not in seen_by_public
+    assert "2. Item not for publication" in seen_by_public
+    assert "likely to reveal the identity of an individual" in seen_by_public
     seen_by_member = (await member.get(f"/meetings/{meeting.id}")).text
     assert "Named individuals at risk" in seen_by_member
 

@@ -17,7 +17,14 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from govhub.meetings.tables import Action, Decision, Meeting, Paper
+from govhub.meetings.tables import (
+    Action,
+    AgendaChange,
+    AgendaSupplement,
+    Decision,
+    Meeting,
+    Paper,
+)
 from tests.conftest import client_for
 from tests.integration.meetings.test_papers import own_var_dir, pdf_bytes, upload
 
@@ -37,6 +44,8 @@ MARKERS = {
     "private body meeting": "QZXPRIVBODYMEETING",
     "draft minutes action": "QZXDRAFTACTION",
     "draft minutes notes": "QZXDRAFTNOTES",
+    "exempt item added in a supplement": "QZXSUPPLEMENTITEM",
+    "exempt item's paper named in a supplement": "QZXSUPPLEMENTPAPER",
 }
 
 # Routes for signed-in people only, or that are not pages of the partnership's record.
@@ -143,6 +152,27 @@ async def record(
     await make_item(coming, title="Minutes of the last meeting", standard="minutes")
     await make_item(coming, title="Matters arising", standard="matters_arising")
     await make_item(coming, title="Exempt follow-up", is_confidential=True)
+    # Added after publication and published in a supplement, which lists what changed.
+    late = await make_item(
+        coming,
+        title=f"Late exempt {MARKERS['exempt item added in a supplement']}",
+        is_confidential=True,
+        number="3a",
+    )
+    supplement = AgendaSupplement(meeting=coming.id, number=1)
+    await supplement.save()
+    for kind, detail in [
+        ("added", ""),
+        ("paper_added", MARKERS["exempt item's paper named in a supplement"]),
+    ]:
+        await AgendaChange(
+            meeting=coming.id,
+            supplement=supplement.id,
+            item=late.id,
+            kind=kind,
+            number="3a",
+            detail=detail,
+        ).save()
 
     await make_meeting(
         body=hidden,
@@ -228,6 +258,19 @@ async def test_no_confidential_marker_reaches_any_public_page_file_or_feed(recor
     assert not leaks, "confidential matter on public pages:\n" + "\n".join(leaks)
 
 
+async def test_the_public_sees_an_exempt_item_in_its_place_with_its_reason(record):
+    past = record["meetings"][0]
+    page = (await client_for(record["app"]).get(f"/meetings/{past.id}")).text
+    assert "2. Item not for publication" in page
+    assert "paragraph 3 of Schedule 12A" in page
+    assert MARKERS["exempt item"] not in page
+    coming = record["meetings"][3]
+    page = (await client_for(record["app"]).get(f"/meetings/{coming.id}")).text
+    assert "Supplementary agenda published on" in page
+    assert "Item 3a added (not for publication)" in page
+    assert "Paper added to item 3a" in page
+
+
 async def test_members_see_what_is_confidential_where_members_may(record):
     member = record["member"]
     past = record["meetings"][0]
@@ -241,6 +284,9 @@ async def test_members_see_what_is_confidential_where_members_may(record):
     assert MARKERS["private meeting action"] in actions
     assert MARKERS["private meeting"] in (await member.get("/meetings?when=all")).text
     assert MARKERS["private body meeting"] in (await member.get("/meetings")).text
+    coming = (await member.get(f"/meetings/{record['meetings'][3].id}")).text
+    assert MARKERS["exempt item added in a supplement"] in coming
+    assert MARKERS["exempt item's paper named in a supplement"] in coming
     pack = await member.get(f"/meetings/{past.id}/pack.pdf")
     assert pack.status_code == 200
     assert MARKERS["exempt paper text"] in _text(pack)

@@ -97,6 +97,7 @@ async def test_a_secretarys_meeting_cycle(csp):
         title="Individuals at high risk",
         purpose="decision",
         is_confidential="yes",
+        exempt_reason="1",  # Schedule 12A: information relating to any individual
     )
     page = await secretary.get(agenda_url)
     assert "Individuals at high risk" in page.text
@@ -120,6 +121,7 @@ async def test_a_secretarys_meeting_cycle(csp):
     public_page = (await public.get(f"/meetings/{january.id}")).text
     assert "Community trigger review" in public_page
     assert "Individuals at high risk" not in public_page and "Risk register" not in public_page
+    assert "Item not for publication" in public_page  # its place, number and reason stay
     hidden = await public.get(f"/papers/{paper.id}/risk.pdf")
     missing = await public.get("/papers/999999/risk.pdf")
     assert hidden.status_code == missing.status_code == 404 and hidden.text == missing.text
