@@ -21,6 +21,7 @@ from govhub.mail.jobs import MAX_ATTEMPTS, send_outbox_message
 from govhub.mail.services import requeue_stranded_mail
 from govhub.meetings import invitations
 from govhub.meetings.invitations import queue_due_invites
+from govhub.meetings.packs_build import build_meeting_packs
 from govhub.system import heartbeat
 
 __all__ = ["REMINDER_WRITERS", "WorkerSettings", "sweep_reminders"]
@@ -60,7 +61,12 @@ async def _shutdown(ctx: dict) -> None:
 
 class WorkerSettings:
     # arq must not give up on a send before the job itself does (it counts its own tries).
-    functions = [heartbeat, func(send_outbox_message, max_tries=MAX_ATTEMPTS + 2, keep_result=0)]
+    functions = [
+        heartbeat,
+        func(send_outbox_message, max_tries=MAX_ATTEMPTS + 2, keep_result=0),
+        # Kept no result: a pack that failed to build is queued again when next asked for.
+        func(build_meeting_packs, keep_result=0),
+    ]
     cron_jobs = [
         cron(heartbeat, second=0, run_at_startup=True, unique=False),
         cron(sweep_expired, minute={0, 15, 30, 45}, second=30),

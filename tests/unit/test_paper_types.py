@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from govhub.meetings.packs import format_when, static_file_for
+from govhub.meetings.packs import format_when
+from govhub.meetings.packs_build import static_file_for
 from govhub.meetings.papers import content_disposition, display_name, download_name, sniff_kind
 
 pytestmark = pytest.mark.no_db

@@ -11,6 +11,7 @@ from govhub.governance.tables import CallToAction
 from govhub.mail.services import dispatch_all
 from govhub.meetings import invitations as invites
 from govhub.meetings._common import reread_locked
+from govhub.meetings.packs_store import queue_pack_build
 from govhub.meetings.tables import (
     AgendaItem,
     AgendaItemCallToAction,
@@ -253,4 +254,5 @@ async def publish_agenda(actor: Principal, meeting: Meeting) -> Meeting:
         )
         messages = await invites.meeting_changed(meeting.id, "published")
     await dispatch_all(messages)
+    await queue_pack_build(meeting.id)
     return meeting

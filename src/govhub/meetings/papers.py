@@ -27,6 +27,7 @@ from govhub.db import id_of
 from govhub.errors import NotFound
 from govhub.governance.principal import Principal
 from govhub.meetings.access import can_see_confidential, load_meeting
+from govhub.meetings.packs_store import queue_pack_build
 from govhub.meetings.tables import AgendaItem, AgendaState, Meeting, Paper
 from govhub.settings import get_settings
 from govhub.validation import FormError, require
@@ -292,6 +293,7 @@ async def upload_paper(
     except BaseException:
         (papers_dir() / stored.name).unlink(missing_ok=True)
         raise
+    await queue_pack_build(meeting.id)
     return paper
 
 
@@ -312,6 +314,7 @@ async def remove_paper(actor: Principal, meeting: Meeting, paper: Paper) -> None
         paper_path(paper).unlink(missing_ok=True)
     except (OSError, ValueError):
         logger.exception("could not delete the file of removed paper %s", paper.id)
+    await queue_pack_build(meeting.id)
 
 
 async def papers_for_item(item: AgendaItem) -> list[Paper]:
