@@ -26,7 +26,13 @@ from govhub.governance.principal import ANONYMOUS
 from govhub.meetings import papers as paper_files
 from govhub.meetings.access import can_see_meeting
 from govhub.meetings.packs import Pack, PackItem, pack_context, pack_for, pack_version
-from govhub.meetings.packs_store import queue_pack_build, store_pack, stored_pack
+from govhub.meetings.packs_store import (
+    has_failed,
+    mark_failed,
+    queue_pack_build,
+    store_pack,
+    stored_pack,
+)
 from govhub.meetings.tables import Meeting, Paper
 from govhub.settings import PROJECT_ROOT
 
@@ -62,7 +68,8 @@ class PdfUnavailable(Exception):
 
 async def build_meeting_packs(ctx: dict | None, meeting_id: int) -> list[str]:
     """Job: build the meeting's packs that are not built yet (its members' pack, and its
-    public pack when the public may see the meeting). Doing it twice does nothing more."""
+    public pack when the public may see the meeting). Doing it twice does nothing more.
+    A pack that fails to build is marked so (its route then says the PDF is unavailable)."""
     meeting = await Meeting.objects(Meeting.body).where(Meeting.id == meeting_id).first()
     if meeting is None:
         return []
@@ -75,6 +82,8 @@ async def build_meeting_packs(ctx: dict | None, meeting_id: int) -> list[str]:
         except PdfUnavailable as exc:
             logger.error("the packs of meeting %s cannot be built: %s", meeting_id, exc)
             return built
+        except Exception:  # marked failed by build_pack; the other pack may still build
+            logger.exception("a pack of meeting %s failed to build", meeting_id)
     return built
 
 
@@ -84,7 +93,14 @@ async def build_pack(pack: Pack) -> Path:
     path = stored_pack(meeting_id, version, pack.kind)
     if path is not None:
         return path
-    pdf = await render_pack_pdf(pack)
+    try:
+        pdf = await render_pack_pdf(pack)
+    except PdfUnavailable:
+        raise
+    except Exception:
+        # Said once, not tried on every request: a change to the pack makes a new version.
+        mark_failed(meeting_id, version, pack.kind)
+        raise
     path = await anyio.to_thread.run_sync(store_pack, meeting_id, version, pack.kind, pdf)
     logger.info("built the %s pack of meeting %s (version %s)", pack.kind, meeting_id, version)
     return path
@@ -96,15 +112,18 @@ async def ready_or_queued(pack: Pack) -> Path | None:
     With no job queue in this process, the pack is built here and now.
     Raises :class:`PdfUnavailable` when no PDF can be made.
     """
-    path = stored_pack(pack.meeting.id, pack_version(pack), pack.kind)
+    version = pack_version(pack)
+    path = stored_pack(pack.meeting.id, version, pack.kind)
     if path is not None:
         return path
     check_pdf_available()
+    if has_failed(pack.meeting.id, version, pack.kind):
+        raise PdfUnavailable(f"the {pack.kind} pack of meeting {pack.meeting.id} failed to build")
     if queue.current_queue() is None:
         return await build_pack(pack)
     await queue_pack_build(pack.meeting.id)
     # A queue that runs its jobs as they are queued (the tests') has built it already.
-    return stored_pack(pack.meeting.id, pack_version(pack), pack.kind)
+    return stored_pack(pack.meeting.id, version, pack.kind)
 
 
 # Rendering.
@@ -208,7 +227,7 @@ class _PackPdf:
         stand_in = {f"item-{e.number}-papers": _STAND_IN_PAGE for e in self.dividers}
         document = self._layout(stand_in | {f"paper-{i}": _STAND_IN_PAGE for i in self.attached})
         plan = self._plan(document)
-        for _ in range(3):  # once more in the rare case the real numbers move a page
+        for _ in range(3 if self.dividers else 0):  # again if the real numbers move a page
             document = self._layout(plan.pages)
             replanned = self._plan(document)
             if replanned.pages == plan.pages:
@@ -239,7 +258,7 @@ class _PackPdf:
             for anchor in page.anchors:
                 first_page.setdefault(anchor, index)
         starts = [first_page[f"item-{e.number}-papers"] for e in self.dividers]
-        ends = [*starts[1:], len(document.pages)]
+        ends = [*starts[1:], len(document.pages)][: len(starts)]
         plan, moved = _Plan(pages={}, insertions=[]), 0
         for entry, start, end in zip(self.dividers, starts, ends, strict=True):
             plan.pages[f"item-{entry.number}-papers"] = start + moved + 1

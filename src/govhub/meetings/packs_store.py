@@ -16,7 +16,14 @@ from pathlib import Path
 from govhub import queue
 from govhub.settings import get_settings
 
-__all__ = ["BUILD_JOB", "queue_pack_build", "store_pack", "stored_pack"]
+__all__ = [
+    "BUILD_JOB",
+    "has_failed",
+    "mark_failed",
+    "queue_pack_build",
+    "store_pack",
+    "stored_pack",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -59,9 +66,20 @@ def store_pack(meeting_id: int, version: str, kind: str, pdf: bytes) -> Path:
     return path
 
 
+def mark_failed(meeting_id: int, version: str, kind: str) -> None:
+    """Remember that this version of the pack could not be built (its error is logged)."""
+    path = _path(meeting_id, version, kind).with_suffix(".failed")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch()
+
+
+def has_failed(meeting_id: int, version: str, kind: str) -> bool:
+    return _path(meeting_id, version, kind).with_suffix(".failed").is_file()
+
+
 def _prune(current: Path, kind: str) -> None:
     cutoff = time.time() - _KEEP_REPLACED_FOR
-    for old in current.parent.glob(f"*-{kind}.pdf"):
+    for old in [*current.parent.glob(f"*-{kind}.pdf"), *current.parent.glob(f"*-{kind}.failed")]:
         try:
             if old != current and old.stat().st_mtime < cutoff:
                 old.unlink()
