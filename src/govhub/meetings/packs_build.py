@@ -33,7 +33,7 @@ from govhub.meetings.packs_store import (
     store_pack,
     stored_pack,
 )
-from govhub.meetings.tables import Meeting, Paper
+from govhub.meetings.tables import AgendaState, Meeting, Paper
 from govhub.settings import PROJECT_ROOT
 
 __all__ = [
@@ -66,12 +66,15 @@ class PdfUnavailable(Exception):
 # Built once per version, served from storage.
 
 
-async def build_meeting_packs(ctx: dict | None, meeting_id: int) -> list[str]:
+async def build_meeting_packs(
+    ctx: dict | None, meeting_id: int, preview: bool = False
+) -> list[str]:
     """Job: build the meeting's packs that are not built yet (its members' pack, and its
     public pack when the public may see the meeting). Doing it twice does nothing more.
+    A draft agenda's packs only when a preview is asked for (not on every paper uploaded).
     A pack that fails to build is marked so (its route then says the PDF is unavailable)."""
     meeting = await Meeting.objects(Meeting.body).where(Meeting.id == meeting_id).first()
-    if meeting is None:
+    if meeting is None or (meeting.agenda_state != AgendaState.published and not preview):
         return []
     built = []
     for for_members in (True, False):
@@ -121,7 +124,7 @@ async def ready_or_queued(pack: Pack) -> Path | None:
         raise PdfUnavailable(f"the {pack.kind} pack of meeting {pack.meeting.id} failed to build")
     if queue.current_queue() is None:
         return await build_pack(pack)
-    await queue_pack_build(pack.meeting.id)
+    await queue_pack_build(pack.meeting.id, preview=pack.is_draft)
     # A queue that runs its jobs as they are queued (the tests') has built it already.
     return stored_pack(pack.meeting.id, version, pack.kind)
 

@@ -87,8 +87,9 @@ def _prune(current: Path, kind: str) -> None:
             continue
 
 
-async def queue_pack_build(meeting_id: int) -> None:
-    """Ask for the meeting's packs to be built (after the change that prompted it committed).
+async def queue_pack_build(meeting_id: int, *, preview: bool = False) -> None:
+    """Ask for the meeting's packs to be built (after the change that prompted it committed);
+    ``preview``: a draft agenda's too.
 
     One job per meeting waits at a time: it builds whatever version is current when it runs.
     Never fails the change that asked: a pack not built now is built when someone asks for it.
@@ -96,6 +97,7 @@ async def queue_pack_build(meeting_id: int) -> None:
     if queue.current_queue() is None:
         return  # no queue in this process (a command): the pack route builds on demand
     try:
-        await queue.enqueue(BUILD_JOB, meeting_id, _job_id=f"meeting-packs:{int(meeting_id)}")
+        job_id = f"meeting-packs:{int(meeting_id)}{':preview' if preview else ''}"
+        await queue.enqueue(BUILD_JOB, meeting_id, preview, _job_id=job_id)
     except Exception:
         logger.exception("could not queue the packs of meeting %s", meeting_id)

@@ -223,7 +223,7 @@ async def test_a_pack_is_built_once_per_version_and_again_when_a_paper_changes(r
 
 
 async def test_while_a_pack_is_being_built_the_route_says_so(record, monkeypatch):
-    async def not_yet(meeting_id):
+    async def not_yet(meeting_id, preview=False):
         return None
 
     monkeypatch.setattr(packs_build, "queue_pack_build", not_yet)
