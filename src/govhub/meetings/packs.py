@@ -209,11 +209,18 @@ def pack_version(pack: Pack) -> str:
     return hashlib.sha256(plain.encode()).hexdigest()[:24]
 
 
+_NOT_SHOWN = frozenset(
+    {"created_at", "invites_sent_at", "sequence", "stored_name", "uid", "updated_at", "uploaded_by"}
+)
+"""Columns no pack shows: changing them (the invitations going out, say) is no new version."""
+
+
 def _plain(value):
     if isinstance(value, Table):
         return {
             column._meta.name: _plain(getattr(value, column._meta.name, None))
             for column in value._meta.columns
+            if column._meta.name not in _NOT_SHOWN
         }
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}

@@ -325,3 +325,21 @@ async def test_without_weasyprint_the_pdf_answers_503_with_a_clear_message(paper
     assert "The PDF of this pack cannot be made at the moment" in response.text
     # The web page still works.
     assert (await papers["public"].get(pack_url(papers["meeting"], "pack"))).status_code == 200
+
+
+async def test_the_version_changes_with_what_the_pack_shows_and_nothing_else(record):
+    async def version():
+        meeting = await Meeting.objects(Meeting.body).where(Meeting.id == record["meeting"].id)
+        return pack_version(await pack_for(meeting[0], for_members=True))
+
+    before = await version()
+    await record["meeting"].update_self({"invites_sent_at": dt.datetime.now(dt.UTC), "sequence": 7})
+    assert await version() == before
+    action = await Action.objects().where(Action.description == "Write to the schools").first()
+    await action.update_self({"status": "done", "completed_on": dt.date(2026, 2, 20)})
+    assert await version() != before
+
+
+async def test_a_draft_agendas_packs_are_built_only_for_a_preview(papers, settings):
+    await papers["meeting"].update_self({"agenda_state": "draft"})
+    assert await packs_build.build_meeting_packs({}, papers["meeting"].id) == []
