@@ -54,6 +54,7 @@ PACK_BASE_URL = "https://govhub.invalid/"
 """The pack's base URL for WeasyPrint: only ``/static/...`` under it is served, from disk."""
 
 _PDF_RENDERS_AT_ONCE = 2
+_PASSES = 3  # of a build job: once, and again for what changed meanwhile
 _STAND_IN_PAGE = 999  # as wide as a real page number, for the first layout
 # The stamps number every page, so the stylesheet's own page footer is left out of the PDF.
 _NO_PAGE_FOOTER = "@page { @bottom-center { content: none !important } }"
@@ -71,8 +72,22 @@ async def build_meeting_packs(
 ) -> list[str]:
     """Job: build the meeting's packs that are not built yet (its members' pack, and its
     public pack when the public may see the meeting). Doing it twice does nothing more.
+
     A draft agenda's packs only when a preview is asked for (not on every paper uploaded).
-    A pack that fails to build is marked so (its route then says the PDF is unavailable)."""
+    What changed while it built (a paper uploaded meanwhile) is built too: a second job for
+    the meeting is not queued while this one runs. A pack that fails to build is marked so
+    (its route then says the PDF is unavailable).
+    """
+    stored: list[str] = []
+    for _ in range(_PASSES):
+        built = await _build_missing(meeting_id, preview)
+        stored += built
+        if not built:
+            break
+    return stored
+
+
+async def _build_missing(meeting_id: int, preview: bool) -> list[str]:
     meeting = await Meeting.objects(Meeting.body).where(Meeting.id == meeting_id).first()
     if meeting is None or (meeting.agenda_state != AgendaState.published and not preview):
         return []
@@ -80,11 +95,17 @@ async def build_meeting_packs(
     for for_members in (True, False):
         if not for_members and not can_see_meeting(ANONYMOUS, meeting):
             continue
+        pack = await pack_for(meeting, for_members=for_members)
+        version = pack_version(pack)
+        if stored_pack(meeting_id, version, pack.kind) or has_failed(
+            meeting_id, version, pack.kind
+        ):
+            continue
         try:
-            built.append((await build_pack(await pack_for(meeting, for_members=for_members))).name)
+            built.append((await build_pack(pack)).name)
         except PdfUnavailable as exc:
             logger.error("the packs of meeting %s cannot be built: %s", meeting_id, exc)
-            return built
+            return []
         except Exception:  # marked failed by build_pack; the other pack may still build
             logger.exception("a pack of meeting %s failed to build", meeting_id)
     return built
