@@ -19,9 +19,14 @@ run: $(STAMP)
 	$(BIN)/govhub seed-demo
 	$(BIN)/govhub serve --host $(HOST) --port $(PORT)
 
+# Two test processes (pytest-xdist), each on its own SQLite file and embedded queue. As root,
+# the PDF tests' Debian packages are installed first (.ci/system-packages); else they are left
+# out with one line saying what to install.
 test: $(STAMP)
 	$(BIN)/ruff check src tests
-	$(BIN)/pytest
+	$(BIN)/lint-imports
+	@bash .ci/system-packages
+	$(BIN)/pytest -n 2
 
 # The same suite on PostgreSQL and Redis (both on this machine): see .ci/run.
 test-postgres: $(STAMP)

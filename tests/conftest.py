@@ -12,12 +12,21 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
-# The environment must be set before govhub (and so Piccolo) is imported.
-_TMP = Path(tempfile.mkdtemp(prefix="govhub-tests-"))
-os.environ.setdefault("GOVHUB_VAR_DIR", str(_TMP))
-os.environ.setdefault("GOVHUB_DATABASE_URL", f"sqlite:///{_TMP / 'test.sqlite3'}")
-os.environ.setdefault("GOVHUB_SECRET_KEY", "test-secret-key-not-for-production")
-os.environ.setdefault("GOVHUB_BASE_URL", "http://testserver")
+# The environment must be set before govhub (and so Piccolo) is imported. Each test process
+# (pytest-xdist's workers too) has its own folder and SQLite file: defaults that a parent
+# process set (xdist's controller, whose environment its workers inherit) are replaced here.
+_TMP = Path(tempfile.mkdtemp(prefix=f"govhub-tests-{os.environ.get('PYTEST_XDIST_WORKER', '')}"))
+_DEFAULTS = {
+    "GOVHUB_VAR_DIR": str(_TMP),
+    "GOVHUB_DATABASE_URL": f"sqlite:///{_TMP / 'test.sqlite3'}",
+    "GOVHUB_SECRET_KEY": "test-secret-key-not-for-production",
+    "GOVHUB_BASE_URL": "http://testserver",
+}
+_inherited = set(filter(None, os.environ.get("GOVHUB_TESTS_DEFAULTED", "").split(",")))
+_defaulted = [name for name in _DEFAULTS if name not in os.environ or name in _inherited]
+for _name in _defaulted:
+    os.environ[_name] = _DEFAULTS[_name]
+os.environ["GOVHUB_TESTS_DEFAULTED"] = ",".join(_defaulted)
 os.environ["PICCOLO_CONF"] = "govhub.piccolo_conf"
 
 _db_name = urlsplit(os.environ["GOVHUB_DATABASE_URL"]).path.rsplit("/", 1)[-1]
@@ -51,11 +60,48 @@ ON_POSTGRES = os.environ["GOVHUB_DATABASE_URL"].startswith("postgres")
 WITH_REDIS = bool(os.environ.get("GOVHUB_REDIS_URL"))
 
 
+def _missing_pdf_libraries() -> list[str]:
+    """Debian packages WeasyPrint needs (for agenda packs) that this machine lacks."""
+    from ctypes.util import find_library
+
+    needed = {
+        "libpango-1.0-0": "pango-1.0",
+        "libpangoft2-1.0-0": "pangoft2-1.0",
+        "libharfbuzz-subset0": "harfbuzz-subset",
+    }
+    return [package for package, library in needed.items() if not find_library(library)]
+
+
+MISSING_FOR_PDF = _missing_pdf_libraries()
+PDF_SKIP = (
+    f"PDF tests left out: {', '.join(MISSING_FOR_PDF)} missing "
+    f"(sudo apt-get install {' '.join(MISSING_FOR_PDF)}; `make test` installs them as root)"
+)
+
+
+def pytest_configure(config) -> None:
+    if MISSING_FOR_PDF and os.environ.get("CI") == "true":
+        raise pytest.UsageError(f"CI=true, and WeasyPrint's libraries are missing: {PDF_SKIP}")
+
+
 def pytest_report_header(config) -> list[str]:
     return [
         f"govhub database: {'PostgreSQL' if ON_POSTGRES else 'SQLite'} ({_db_name}); "
         f"queue: {'Redis' if WITH_REDIS else 'embedded'}"
     ]
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    if MISSING_FOR_PDF:  # left out, and said once (below), rather than skipped one by one
+        pdf = [item for item in items if "pdf" in item.keywords]
+        if pdf:
+            config.hook.pytest_deselected(items=pdf)
+            items[:] = [item for item in items if "pdf" not in item.keywords]
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    if MISSING_FOR_PDF:  # (in pytest-xdist's controller too, which collects nothing itself)
+        terminalreporter.write_line(PDF_SKIP)
 
 
 @pytest.fixture(scope="session")
@@ -115,21 +161,32 @@ async def running(app) -> AsyncIterator[None]:
 
 @pytest.fixture
 async def app(engine, settings):
-    # The worker runs in the test process in both modes: on the embedded queue, or on
-    # real Redis when GOVHUB_REDIS_URL is set (so jobs go through Redis and still run).
-    app = create_app(settings, engine=engine, run_embedded_worker=True)
+    # Jobs run inline: each at once, as it is enqueued (govhub.queue.InlineJobs), so a test
+    # sees a job's outcome without waiting. Tests of the worker itself start one with
+    # make_app(worker=True); on real Redis (GOVHUB_REDIS_URL) that worker goes through it.
+    from govhub import queue
+
+    app = create_app(settings, engine=engine, inline_jobs=True)
     async with running(app):
+        inline = queue.current_queue()
         yield app
+        failures = list(getattr(inline, "failures", []))
+    assert not failures, f"jobs failed while the test ran: {failures}"
 
 
 @pytest.fixture
 async def make_app(engine, settings):
-    """Start an app with other settings or another engine; stopped after the test."""
+    """Start an app with other settings or another engine; stopped after the test.
+
+    Its jobs run inline, or on a worker in this process with ``worker=True``."""
     async with contextlib.AsyncExitStack() as stack:
 
-        async def make(*, engine=engine, **changes):
+        async def make(*, engine=engine, worker=False, **changes):
             app = create_app(
-                settings.model_copy(update=changes), engine=engine, run_embedded_worker=True
+                settings.model_copy(update=changes),
+                engine=engine,
+                run_embedded_worker=worker,
+                inline_jobs=not worker,
             )
             await stack.enter_async_context(running(app))
             return app
@@ -355,8 +412,14 @@ class SMTPSink:
     def to(self, address: str) -> list:
         return [m for m in self.messages if address in m["To"]]
 
+    def received(self, count: int) -> list:
+        """The messages, which must be exactly ``count`` (jobs run inline: no waiting)."""
+        assert len(self.messages) == count, f"expected {count} messages, got {len(self.messages)}"
+        return self.messages
+
     async def wait_for(self, count: int, timeout: float = 60) -> list:
-        """Wait until at least ``count`` messages have arrived (fails after ``timeout`` s)."""
+        """Wait until at least ``count`` messages have arrived (fails after ``timeout`` s);
+        for tests that run a real worker."""
         for _ in range(int(timeout * 20)):
             if len(self.messages) >= count:
                 return self.messages
@@ -371,12 +434,19 @@ def smtp_sink(settings, monkeypatch):
 
     from aiosmtpd.controller import Controller
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     sink = SMTPSink()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
+    # A free port, asked of the system; another test process may take it in between: try again.
+    for attempt in range(20):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        controller = Controller(sink, hostname="127.0.0.1", port=port)
+        try:
+            controller.start()
+            break
+        except (OSError, RuntimeError):
+            if attempt == 19:
+                raise
     monkeypatch.setattr(settings, "smtp_url", f"smtp://127.0.0.1:{port}")
     try:
         yield sink

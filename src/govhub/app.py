@@ -48,6 +48,7 @@ from govhub.web.page_cache import PageCache, PageCacheMiddleware
 from govhub.web.robots import robots_txt
 from govhub.web.security import AllowedHosts, SecurityMiddleware, add_security_headers
 from govhub.web.templating import make_template_config
+from govhub.worker import WorkerSettings
 
 __all__ = ["create_app"]
 
@@ -59,11 +60,13 @@ def create_app(
     *,
     engine: Engine | None = None,
     run_embedded_worker: bool | None = None,
+    inline_jobs: bool = False,
 ) -> Litestar:
     """Build the app.
 
     ``engine`` defaults to the one Piccolo's tables use. The embedded worker runs
     when no Redis is configured, unless ``run_embedded_worker`` says otherwise.
+    ``inline_jobs`` (the tests): no worker; each job runs as it is enqueued.
     """
     settings = settings or get_settings()
     if engine is None:
@@ -84,8 +87,10 @@ def create_app(
         queue.set_queue(pool)
         app.state.queue = pool
         worker = task = None
-        if run_embedded_worker:
-            worker, task = queue.start_worker(pool)
+        if inline_jobs:
+            queue.set_queue(queue.InlineJobs(WorkerSettings, redis=pool))
+        elif run_embedded_worker:
+            worker, task = queue.start_worker(pool, WorkerSettings)
         try:
             yield
         finally:
@@ -149,6 +154,9 @@ def create_app(
             render_plugins=[JsonRenderPlugin(path="/openapi.json")],
         ),
         debug=False,
+        # Log lines go through the root logger as govhub.logs sets it up (key=value lines);
+        # Litestar's default would replace its handler with one of its own format.
+        logging_config=None,
     )
     # Outermost, before routing, so an unknown route on an unknown host is refused too.
     app.asgi_handler = AllowedHosts(app.asgi_handler, settings.host_names)

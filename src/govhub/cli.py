@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import sys
 
 import click
 
+from govhub.logs import configure_logging
 from govhub.settings import get_settings
 
 __all__ = ["main"]
@@ -16,8 +16,7 @@ __all__ = ["main"]
 @click.group()
 def main() -> None:
     """govhub: governance and congress platform for a local partnership."""
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("piccolo").setLevel(logging.WARNING)
+    configure_logging()
 
 
 def _run(work) -> object:
@@ -128,10 +127,9 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
 @main.command()
 def worker() -> None:
     """Run the background worker on Redis (GOVHUB_REDIS_URL)."""
-    from arq import run_worker
     from arq.connections import RedisSettings
 
-    from govhub.worker import WorkerSettings
+    from govhub.worker import build_worker
 
     settings = get_settings()
     if settings.embedded_queue:
@@ -139,7 +137,7 @@ def worker() -> None:
             "GOVHUB_REDIS_URL is not set. Without Redis, `govhub serve` "
             "runs the worker itself; set it to run a separate worker."
         )
-    run_worker(WorkerSettings, redis_settings=RedisSettings.from_dsn(settings.redis_url))
+    build_worker(RedisSettings.from_dsn(settings.redis_url)).run()
 
 
 if __name__ == "__main__":

@@ -1,70 +1,93 @@
-"""The job queue: arq on real Redis, or on an in-process Redis stand-in when none is configured.
+"""The job queue: arq on real Redis, on an in-process Redis stand-in, or jobs run at once.
 
-The stand-in is fakeredis with one addition: arq's worker logs Redis ``INFO``
-when it starts, a command fakeredis does not implement.
+- With ``GOVHUB_REDIS_URL``: arq on that Redis; ``govhub worker`` runs the jobs.
+- Without: the same arq pool on fakeredis inside the web process, and a worker there too
+  (:func:`start_worker`), so ``govhub serve`` needs nothing else.
+- :class:`InlineJobs` (the tests): :func:`enqueue` runs the job at once, with the arguments
+  and the kind of ``ctx`` arq would give it, so a test sees its outcome without waiting.
+
+This module knows no area: the composition roots (``govhub.worker``, ``govhub.app``) hand
+it the worker's settings, an arq ``WorkerSettings`` class.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import contextvars
 import dataclasses
+import datetime as dt
 import logging
-from typing import Any
+import time
+import uuid
+from collections.abc import Callable, Coroutine
+from typing import Any, Protocol
 
 import fakeredis
-from arq.connections import ArqRedis
-from arq.jobs import Job
-from arq.worker import Worker
-from fakeredis._clients._async import (
-    FakeAsyncRedisConnection,
-    FakeAsyncRedisMixin,
-    FakeReader,
-    FakeWriter,
-)
-from fakeredis._commands import command
-from fakeredis._socket._async import AsyncFakeSocket
+from arq.connections import ArqRedis, RedisSettings
+from arq.cron import CronJob
+from arq.worker import Function, Retry, Worker, func
+from redis.asyncio import ConnectionPool
+from redis.asyncio.client import Pipeline
 
 from govhub.settings import Settings
 
 __all__ = [
+    "JOBS_GRACE",
     "EmbeddedRedis",
+    "InlineJobs",
+    "build_worker",
     "connect_queue",
     "current_queue",
     "enqueue",
     "get_queue",
+    "logged",
     "set_queue",
     "start_worker",
     "stop_worker",
 ]
 
 logger = logging.getLogger(__name__)
+job_log = logging.getLogger("govhub.jobs")
 
 
-class _EmbeddedSocket(AsyncFakeSocket):
-    @command(name="info", fixed=(), repeat=(bytes,))
-    def info(self, *sections: bytes) -> bytes:
-        return b"# Server\r\nredis_version:embedded\r\n"
+# The embedded Redis: fakeredis through its public connection class.
 
 
-class _EmbeddedConnection(FakeAsyncRedisConnection):
-    async def _connect(self) -> None:
-        await super()._connect()
-        self._sock = _EmbeddedSocket(
-            self._server,
-            self.db,
-            client_class=self._client_class,
-            lua_modules=self._lua_modules,
-            client_info=self._client_info,
-        )
-        self._reader = FakeReader(self._sock)
-        self._writer = FakeWriter(self._sock)
+class _EmbeddedPipeline(Pipeline):
+    """A pipeline that answers ``INFO`` itself: fakeredis implements no INFO, and arq's worker
+    asks for it once, to log the server's version as it starts (``arq.connections.log_redis_info``).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._info_answers: dict[int, dict[str, str]] = {}
+
+    def info(self, section: Any = None, *args: Any, **kwargs: Any) -> _EmbeddedPipeline:
+        self._info_answers[len(self) + len(self._info_answers)] = {"redis_version": "embedded"}
+        return self
+
+    async def execute(self, raise_on_error: bool = True) -> list[Any]:
+        answers, self._info_answers = self._info_answers, {}
+        total = len(self) + len(answers)
+        replies = iter(await super().execute(raise_on_error))
+        return [answers[i] if i in answers else next(replies) for i in range(total)]
 
 
-class EmbeddedRedis(FakeAsyncRedisMixin, ArqRedis):
-    """An arq pool whose Redis lives in this process's memory."""
+class EmbeddedRedis(ArqRedis):
+    """An arq pool whose Redis lives in this process's memory (fakeredis)."""
 
     def __init__(self) -> None:
-        super().__init__(server=fakeredis.FakeServer(), connection_class=_EmbeddedConnection)
+        super().__init__(
+            connection_pool=ConnectionPool(
+                connection_class=fakeredis.FakeAsyncRedisConnection, server=fakeredis.FakeServer()
+            )
+        )
+
+    def pipeline(self, transaction: bool = True, shard_hint: str | None = None) -> Pipeline:
+        return _EmbeddedPipeline(
+            self.connection_pool, self.response_callbacks, transaction, shard_hint
+        )
 
 
 async def connect_queue(settings: Settings) -> ArqRedis:
@@ -75,45 +98,155 @@ async def connect_queue(settings: Settings) -> ArqRedis:
     return ArqRedis.from_url(settings.redis_url)
 
 
-_current: ArqRedis | None = None
+# The queue `enqueue` uses in this process.
 
 
-def set_queue(pool: ArqRedis | None) -> None:
-    """Make ``pool`` the queue that :func:`enqueue` uses in this process."""
+class Queue(Protocol):
+    async def enqueue_job(self, function: str, *args: Any, **kwargs: Any) -> Any: ...
+
+
+_current: Queue | None = None
+
+
+def set_queue(pool: Queue | None) -> None:
+    """Make ``pool`` (an arq pool, or :class:`InlineJobs`) the queue :func:`enqueue` uses."""
     global _current
     _current = pool
 
 
-def current_queue() -> ArqRedis | None:
+def current_queue() -> Queue | None:
     """The queue :func:`enqueue` uses in this process, if one is set."""
     return _current
 
 
-def get_queue() -> ArqRedis:
+def get_queue() -> Queue:
     if _current is None:
         raise RuntimeError("the job queue is not connected (is the app's lifespan running?)")
     return _current
 
 
-async def enqueue(function: str, *args: Any, **kwargs: Any) -> Job | None:
-    """Queue a job by name. Call it only after the transaction that prompted it has committed."""
+async def enqueue(function: str, *args: Any, **kwargs: Any) -> Any:
+    """Queue a job by name (arq's ``enqueue_job``: ``_job_id`` de-duplicates). Call it only after
+    the transaction that prompted it has committed."""
     return await get_queue().enqueue_job(function, *args, **kwargs)
 
 
-def start_worker(pool: ArqRedis) -> tuple[Worker, asyncio.Task[None]]:
-    """Run the worker's jobs and cron schedule inside this process (the embedded mode)."""
-    from govhub.worker import WorkerSettings
+# One INFO line per job.
 
-    worker = Worker(
-        functions=WorkerSettings.functions,
-        # Copies: arq keeps each cron job's next run on the object, so a second worker in the
-        # same process (an app restarted in-process, as the tests do) would skip its
-        # start-up runs, among them the sweeps that rebuild lost work.
-        cron_jobs=[dataclasses.replace(job, next_run=None) for job in WorkerSettings.cron_jobs],
+JobFunction = Callable[..., Coroutine[Any, Any, Any]]
+
+
+NOTHING_DONE = (None, 0, "", "nothing to do")
+"""Results of a job that found nothing to do: its line is logged at DEBUG."""
+
+
+def logged(function: JobFunction, name: str, *, quiet: bool = False) -> JobFunction:
+    """``function`` logging one line when it ends: job, id, outcome, result, duration (ms).
+
+    INFO, unless the job is ``quiet`` (a heartbeat) or found nothing to do (a sweep with nothing
+    due): then DEBUG, so an idle server's log stays empty. Failures: WARNING (retried), ERROR.
+    """
+
+    async def run(ctx: dict, *args: Any, **kwargs: Any) -> Any:
+        began = time.perf_counter()
+        outcome, level, result = "ok", logging.INFO, None
+        try:
+            result = await function(ctx, *args, **kwargs)
+            if quiet or result in NOTHING_DONE:
+                level = logging.DEBUG
+        except Retry:
+            outcome, level = "retry", logging.WARNING
+            raise
+        except asyncio.CancelledError:
+            outcome, level = "cancelled", logging.WARNING
+            raise
+        except Exception as exc:
+            outcome, level = f"error:{type(exc).__name__}", logging.ERROR
+            raise
+        finally:
+            job_log.log(
+                level,
+                "job done",
+                extra={
+                    "job": name,
+                    "job_id": ctx.get("job_id", ""),
+                    "try": ctx.get("job_try", 1),
+                    "outcome": outcome,
+                    "result": result if isinstance(result, str | int) else type(result).__name__,
+                    "ms": round((time.perf_counter() - began) * 1000),
+                },
+            )
+        return result
+
+    run.__name__ = run.__qualname__ = name
+    run.__doc__ = function.__doc__
+    return run
+
+
+def _quiet(settings: type, name: str) -> bool:
+    return name in getattr(settings, "quiet_jobs", ())
+
+
+def _functions(settings: type) -> list[Function]:
+    return [
+        dataclasses.replace(
+            f, coroutine=logged(f.coroutine, f.name, quiet=_quiet(settings, f.name))
+        )
+        for f in map(func, settings.functions)
+    ]
+
+
+def _cron_jobs(settings: type) -> list[CronJob]:
+    # Copies: arq keeps each cron job's next run on the object, so a second worker in the
+    # same process (an app restarted in-process, as the tests do) would skip its start-up
+    # runs, among them the sweeps that rebuild lost work.
+    return [
+        dataclasses.replace(
+            job,
+            next_run=None,
+            coroutine=logged(job.coroutine, job.name, quiet=_quiet(settings, job.name)),
+        )
+        for job in settings.cron_jobs
+    ]
+
+
+def build_worker(
+    settings: type,
+    *,
+    redis_pool: ArqRedis | None = None,
+    redis_settings: RedisSettings | None = None,
+    **options: Any,
+) -> Worker:
+    """An arq worker for ``settings`` (an arq ``WorkerSettings`` class): every function and cron
+    job it lists, each logging one line per run. ``govhub worker`` and the embedded worker are
+    both built here."""
+    values = {
+        name: getattr(settings, name)
+        for name in ("max_jobs", "on_startup", "on_shutdown", "job_timeout")
+        if hasattr(settings, name)
+    }
+    return Worker(
+        **{
+            **values,
+            "functions": _functions(settings),
+            "cron_jobs": _cron_jobs(settings),
+            "redis_pool": redis_pool,
+            "redis_settings": redis_settings,
+            **options,
+        }
+    )
+
+
+def start_worker(pool: ArqRedis, settings: type) -> tuple[Worker, asyncio.Task[None]]:
+    """Run ``settings``' jobs and cron schedule inside this process (the embedded mode)."""
+    worker = build_worker(
+        settings,
         redis_pool=pool,
+        # The web app has opened the database already.
+        on_startup=None,
+        on_shutdown=None,
         handle_signals=False,
         poll_delay=0.1,
-        max_jobs=WorkerSettings.max_jobs,
         ctx={"worker_name": "embedded"},
     )
     return worker, asyncio.create_task(worker.main(), name="govhub-embedded-worker")
@@ -155,3 +288,105 @@ async def stop_worker(worker: Worker, task: asyncio.Task[None]) -> None:
         await worker.close()
     except Exception:
         logger.exception("the in-process worker did not close cleanly")
+
+
+# Jobs run at once (the tests' mode).
+
+_IN_INLINE_JOB = contextvars.ContextVar("_IN_INLINE_JOB", default=False)
+
+
+@dataclasses.dataclass
+class InlineJob:
+    """What :meth:`InlineJobs.enqueue_job` returns: the job, already run (like arq's ``Job``)."""
+
+    job_id: str
+    function: str
+    outcome: Any = None
+
+    async def result(self, timeout: float | None = None) -> Any:  # noqa: ASYNC109 (arq's)
+        return self.outcome
+
+
+class InlineJobs:
+    """A queue that runs each job as it is enqueued, in a task of its own, and waits for it.
+
+    At most ``max_jobs`` (the settings') run at once, as in a worker; a job enqueued by a job
+    runs within its slot. The job gets the same arguments and a ``ctx`` like a worker's
+    (``redis``, ``worker_name``, ``job_id``, ``job_try``, ``enqueue_time``, ``score``), in a
+    fresh context, so it sees no context variable of its caller (a page's language, a
+    transaction). Enqueueing inside a transaction is refused: a job must only see committed
+    rows. ``_job_id`` de-duplicates as arq does: a job whose result is kept (or that is running)
+    is not run again. A job that asks to be retried (arq's ``Retry``) is kept in
+    :attr:`deferred`, not run. A job that fails never fails its caller (a request that enqueued
+    it has committed: in a worker its failure would not reach the page either); it is logged and
+    kept in :attr:`failures`, which the tests' app fixture checks when the test ends.
+    """
+
+    def __init__(self, settings: type, *, redis: ArqRedis | None = None) -> None:
+        self.functions = {f.name: f for f in _functions(settings)}
+        # At most as many jobs at once as the worker would run (1,000 registrations at once
+        # each sending mail must not become 1,000 more writers than a worker would make).
+        self.slots = asyncio.Semaphore(getattr(settings, "max_jobs", 10))
+        self.ctx: dict[str, Any] = {"redis": redis, "worker_name": "inline"}
+        self.kept: dict[str, InlineJob] = {}
+        self.running: set[str] = set()
+        self.deferred: list[tuple[str, tuple, dict]] = []
+        self.failures: list[tuple[str, BaseException]] = []
+
+    async def enqueue_job(
+        self,
+        function: str,
+        *args: Any,
+        _job_id: str | None = None,
+        _job_try: int | None = None,
+        **kwargs: Any,
+    ) -> InlineJob | None:
+        from piccolo.engine import engine_finder
+
+        engine = engine_finder()
+        if engine is not None and engine.transaction_exists():
+            raise RuntimeError(f"{function} enqueued inside a transaction: enqueue after commit")
+        for name in ("_queue_name", "_defer_until", "_defer_by", "_expires"):
+            kwargs.pop(name, None)
+        job_id = _job_id or uuid.uuid4().hex
+        if job_id in self.kept or job_id in self.running:
+            return None
+        definition = self.functions[function]
+        now = dt.datetime.now(dt.UTC)
+        ctx = {
+            **self.ctx,
+            "job_id": job_id,
+            "job_try": _job_try or 1,
+            "enqueue_time": now,
+            "score": int(now.timestamp() * 1000),
+        }
+        job = InlineJob(job_id, function)
+        self.running.add(job_id)
+        context = contextvars.Context()
+        context.run(_IN_INLINE_JOB.set, True)
+        try:
+            # A job a job enqueues runs within its slot (else nested jobs could wait for ever).
+            async with contextlib.nullcontext() if _IN_INLINE_JOB.get() else self.slots:
+                call = definition.coroutine(ctx, *args, **kwargs)
+                task = asyncio.get_running_loop().create_task(call, context=context)
+                job.outcome = await task
+        except Retry:
+            retry = {**kwargs, "_job_id": job_id, "_job_try": ctx["job_try"] + 1}
+            self.deferred.append((function, args, retry))
+            return job
+        except Exception as error:
+            logger.exception("inline job %s failed", function)
+            self.failures.append((function, error))
+            return job
+        finally:
+            self.running.discard(job_id)
+        if definition.keep_result_s != 0:
+            self.kept[job_id] = job
+        return job
+
+    async def run_deferred(self) -> int:
+        """Run the jobs that asked to be retried (a test's "later"); returns how many ran."""
+        deferred, self.deferred = self.deferred, []
+        for function, args, kwargs in deferred:
+            await self.enqueue_job(function, *args, **kwargs)
+        return len(deferred)

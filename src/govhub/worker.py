@@ -1,7 +1,11 @@
-"""arq worker settings: every area's jobs, cron schedule and reminder writers.
+"""The worker's composition root: every job, cron entry and reminder writer, listed here.
 
-``govhub worker`` runs these on Redis; with no Redis configured the web process
-runs the same functions itself (see :func:`govhub.queue.start_worker`).
+Nothing registers itself by being imported: a job missing from :data:`JOBS` or a sweep missing
+from :data:`CRON_JOBS` does not run, and ``tests/integration/platform/test_composition.py``
+checks that every worker built (``govhub worker``'s, the embedded one, the tests' inline one)
+has all of them. ``govhub worker`` runs them on Redis; with no Redis configured the web process
+runs the same ones itself (``govhub.app`` hands :class:`WorkerSettings` to
+:func:`govhub.queue.start_worker`).
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ import os
 import socket
 
 from arq import cron, func
+from arq.connections import RedisSettings
+from arq.worker import Worker
 
 from govhub import db, queue
 from govhub.accounts.ratelimit import sweep_expired
@@ -24,7 +30,14 @@ from govhub.meetings.invitations import queue_due_invites
 from govhub.meetings.packs_build import build_meeting_packs
 from govhub.system import heartbeat
 
-__all__ = ["REMINDER_WRITERS", "WorkerSettings", "sweep_reminders"]
+__all__ = [
+    "CRON_JOBS",
+    "JOBS",
+    "REMINDER_WRITERS",
+    "WorkerSettings",
+    "build_worker",
+    "sweep_reminders",
+]
 
 REMINDER_WRITERS: dict[str, Writer] = {
     invitations.MEETING_REMINDER: invitations.write_meeting_reminder,
@@ -38,6 +51,28 @@ is logged and its reminders dropped)."""
 async def sweep_reminders(ctx: dict | None = None) -> int:
     """arq cron job: every reminder that has fallen due, written by its kind's writer."""
     return await queue_due_reminders(REMINDER_WRITERS)
+
+
+JOBS = [
+    heartbeat,
+    # arq must not give up on a send before the job itself does (it counts its own tries).
+    func(send_outbox_message, max_tries=MAX_ATTEMPTS + 2, keep_result=0),
+    # No result kept: a pack whose build was cut short is queued again when next asked for.
+    func(build_meeting_packs, keep_result=0),
+]
+"""Jobs enqueued by name (:func:`govhub.queue.enqueue`)."""
+
+CRON_JOBS = [
+    cron(heartbeat, second=0, run_at_startup=True, unique=False),
+    cron(sweep_expired, minute={0, 15, 30, 45}, second=30),
+    cron(requeue_stranded_mail, second=20, run_at_startup=True, unique=False),
+    # Rebuilt from the database each time: a flushed Redis loses no reminder.
+    cron(sweep_reminders, second=40, run_at_startup=True, unique=False),
+    cron(queue_due_invites, minute=5, second=50, run_at_startup=True, unique=False),
+    # Personal data of past congresses (GOVHUB_CONGRESS_RETENTION_DAYS), nightly.
+    cron(erase_expired_registrations, hour=3, minute=15, second=0),
+]
+"""The schedule: sweeps that rebuild from the database whatever is due."""
 
 
 async def _startup(ctx: dict) -> None:
@@ -60,23 +95,17 @@ async def _shutdown(ctx: dict) -> None:
 
 
 class WorkerSettings:
-    # arq must not give up on a send before the job itself does (it counts its own tries).
-    functions = [
-        heartbeat,
-        func(send_outbox_message, max_tries=MAX_ATTEMPTS + 2, keep_result=0),
-        # Kept no result: a pack that failed to build is queued again when next asked for.
-        func(build_meeting_packs, keep_result=0),
-    ]
-    cron_jobs = [
-        cron(heartbeat, second=0, run_at_startup=True, unique=False),
-        cron(sweep_expired, minute={0, 15, 30, 45}, second=30),
-        cron(requeue_stranded_mail, second=20, run_at_startup=True, unique=False),
-        # Rebuilt from the database each time: a flushed Redis loses no reminder.
-        cron(sweep_reminders, second=40, run_at_startup=True, unique=False),
-        cron(queue_due_invites, minute=5, second=50, run_at_startup=True, unique=False),
-        # Personal data of past congresses (GOVHUB_CONGRESS_RETENTION_DAYS), nightly.
-        cron(erase_expired_registrations, hour=3, minute=15, second=0),
-    ]
+    """arq's worker settings; :func:`govhub.queue.build_worker` makes the worker from them."""
+
+    functions = JOBS
+    cron_jobs = CRON_JOBS
     max_jobs = 20
+    quiet_jobs = frozenset({"heartbeat", "cron:heartbeat"})
+    """Logged at DEBUG (once a minute, to say the worker is alive)."""
     on_startup = _startup
     on_shutdown = _shutdown
+
+
+def build_worker(redis_settings: RedisSettings) -> Worker:
+    """``govhub worker``'s worker, on the Redis of ``redis_settings``."""
+    return queue.build_worker(WorkerSettings, redis_settings=redis_settings)

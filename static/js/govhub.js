@@ -38,6 +38,17 @@ document.body.addEventListener("htmx:afterSettle", function (evt) {
   init(elt.parentElement || elt);
 });
 
+// A 409 answer to an element marked data-swap-conflict carries its own message (an autosave
+// refused because someone else saved first): show it like a success. Other 4xx/5xx answers
+// are still not swapped in (see the htmx-config in base.html).
+document.body.addEventListener("htmx:beforeSwap", function (evt) {
+  const source = evt.detail.requestConfig && evt.detail.requestConfig.elt;
+  if (evt.detail.xhr.status === 409 && source && source.hasAttribute("data-swap-conflict")) {
+    evt.detail.shouldSwap = true;
+    evt.detail.isError = false;
+  }
+});
+
 // "Copy" buttons: shown only where they work; the text stays selectable without them.
 for (const button of document.querySelectorAll("[data-copy-target]")) {
   const field = document.getElementById(button.dataset.copyTarget);

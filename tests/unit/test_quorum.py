@@ -2,17 +2,27 @@
 
 import pytest
 
-from govhub.meetings.quorum import Attendee, QuorumRule, assess_quorum, default_rule, parse_roles
+from govhub.meetings.quorum import (
+    Attendee,
+    QuorumRule,
+    assess_quorum,
+    default_rule,
+    format_sector_minimums,
+    parse_roles,
+    parse_sector_minimums,
+)
 
 pytestmark = pytest.mark.no_db
 
 
-def member(org, status="present", role="member"):
-    return Attendee(status=status, organisation=org, role=role)
+def member(org, status="present", role="member", sector=None):
+    return Attendee(status=status, organisation=org, role=role, sector=sector)
 
 
-def substitute(org):
-    return Attendee(status="present", organisation=org, role="substitute", is_substitute=True)
+def substitute(org, sector=None):
+    return Attendee(
+        status="present", organisation=org, role="substitute", is_substitute=True, sector=sector
+    )
 
 
 GUEST = Attendee(status="present", is_guest=True, role="guest")
@@ -111,3 +121,83 @@ def test_three_required_roles_are_listed_in_plain_english():
     assert rule.required_roles == ("chair", "vice_chair", "secretary")
     result = assess_quorum(rule, [member("a")])
     assert result.reasons[-1] == "None of the chair, the vice-chair or the secretary is present"
+
+
+# A minimum per sector ("at least 1 member from the voluntary and community sector")
+
+
+def test_enough_members_but_nobody_from_the_voluntary_sector_is_not_quorate():
+    rule = QuorumRule(members=3, sector_minimums=(("voluntary", 1),))
+    people = [member("nhs", sector="nhs"), member("council", sector="council")]
+    people += [member("police", sector="police"), member("cvs", "apologies", sector="voluntary")]
+    result = assess_quorum(rule, people)
+    assert not result.met
+    assert result.reasons == [
+        "3 members are present; 3 are needed",
+        "Only 0 members from the voluntary and community sector are present; 1 is needed",
+    ]
+
+
+def test_each_sector_minimum_is_checked_and_explained():
+    rule = QuorumRule(members=3, sector_minimums=(("nhs", 2), ("voluntary", 1)))
+    people = [member("trust", sector="nhs"), member("icb", sector="nhs")]
+    people += [member("cvs", sector="voluntary"), member("council", sector="council")]
+    result = assess_quorum(rule, people)
+    assert result.met
+    assert result.reasons[1:] == [
+        "2 members from the NHS are present; 2 are needed",
+        "1 member from the voluntary and community sector is present; 1 is needed",
+    ]
+    fewer = assess_quorum(rule, people[1:])
+    assert not fewer.met
+    assert "Only 1 member from the NHS is present; 2 are needed" in fewer.reasons
+
+
+def test_only_those_who_count_count_for_their_sector():
+    """A guest from a charity, or a substitute whose organisation is all present, adds nothing."""
+    rule = QuorumRule(members=1, sector_minimums=(("voluntary", 1),))
+    guest = Attendee(status="present", is_guest=True, role="observer", sector="voluntary")
+    people = [member("cvs", sector="voluntary", status="absent"), member("nhs", sector="nhs")]
+    assert not assess_quorum(rule, [*people, guest]).met
+    with_spare = [member("cvs", sector="voluntary"), substitute("cvs", sector="voluntary")]
+    spare = assess_quorum(QuorumRule(members=1, sector_minimums=(("voluntary", 2),)), with_spare)
+    assert not spare.met
+    assert "Only 1 member from the voluntary and community sector is present; 2 are needed" in (
+        spare.reasons
+    )
+    # Standing in for someone from the charity who is away, the substitute counts for it.
+    standing_in = [*people, substitute("cvs", sector="voluntary")]
+    assert assess_quorum(rule, standing_in).met
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", ()),
+        (None, ()),
+        ("voluntary:1", (("voluntary", 1),)),
+        (" Voluntary : 1 , nhs:2 ", (("nhs", 2), ("voluntary", 1))),
+        ("council:2;police:1", (("council", 2), ("police", 1))),
+        ("voluntary:0,faith:1,", (("faith", 1),)),
+    ],
+)
+def test_sector_minimums_are_read_from_their_stored_text(text, expected):
+    assert parse_sector_minimums(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["voluntary", "charities:1", "voluntary:one", "voluntary:-1", "nhs:101", "nhs:1,nhs:2"]
+)
+def test_sector_minimums_that_make_no_sense_are_refused(text):
+    with pytest.raises(ValueError):
+        parse_sector_minimums(text)
+
+
+def test_sector_minimums_are_stored_in_the_sectors_order_without_zeros():
+    assert (
+        format_sector_minimums([("voluntary", 1), ("faith", 0), ("nhs", 2)]) == "nhs:2,voluntary:1"
+    )
+    assert format_sector_minimums([]) == ""
+    stored = format_sector_minimums(parse_sector_minimums("voluntary:1, council:2"))
+    assert stored == "council:2,voluntary:1"
+    assert parse_sector_minimums(stored) == (("council", 2), ("voluntary", 1))

@@ -6,14 +6,14 @@ from types import SimpleNamespace as NS
 
 import pytest
 
-from govhub.meetings.terms import (
+from govhub.meetings.terms_diff import Segment, compare, diff_text
+from govhub.meetings.terms_rules import (
     clean_approval,
     clean_terms,
     describe_quorum,
     next_version_number,
     values_for_form,
 )
-from govhub.meetings.terms_diff import Segment, compare, diff_text
 from govhub.validation import FormError
 
 pytestmark = pytest.mark.no_db
@@ -26,6 +26,7 @@ def tor(**overrides):
         "quorum_members": 5,
         "quorum_min_organisations": None,
         "quorum_required_roles": "",
+        "quorum_sectors": "",
         "meeting_frequency": "Every two months",
         "reporting": "Reports to the executive group.",
         "decision_making": "By consensus.",
@@ -59,6 +60,27 @@ def tor(**overrides):
 )
 def test_the_quorum_reads_as_a_sentence(members, orgs, roles, expected):
     rule = tor(quorum_members=members, quorum_min_organisations=orgs, quorum_required_roles=roles)
+    assert describe_quorum(rule) == expected
+
+
+@pytest.mark.parametrize(
+    ("sectors", "expected"),
+    [
+        (
+            "voluntary:1",
+            "5 members from at least 3 organisations, with at least 1 from the "
+            "voluntary and community sector, including the chair",
+        ),
+        (
+            "nhs:2,council:1,voluntary:1",
+            "5 members from at least 3 organisations, with at "
+            "least 2 from the NHS, 1 from the council sector and 1 from the voluntary and "
+            "community sector, including the chair",
+        ),
+    ],
+)
+def test_sector_minimums_read_as_part_of_the_sentence(sectors, expected):
+    rule = tor(quorum_min_organisations=3, quorum_required_roles="chair", quorum_sectors=sectors)
     assert describe_quorum(rule) == expected
 
 
@@ -133,6 +155,52 @@ def test_the_organisations_are_blank_or_1_to_50_and_no_more_than_the_quorum(memb
     assert errors["quorum_min_organisations"] == message
 
 
+def test_sector_minimums_come_from_a_box_per_sector_and_are_stored_as_one_text():
+    clean = clean_terms(form(quorum_sector_voluntary="1", quorum_sector_nhs=" 2 "), [])
+    assert clean["quorum_sectors"] == "nhs:2,voluntary:1"
+    assert clean_terms(form(quorum_sector_faith="0"), [])["quorum_sectors"] == ""
+    assert clean_terms(form(), [])["quorum_sectors"] == ""
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        (
+            "one",
+            "Enter the members needed from the voluntary and community sector as a whole "
+            "number, like 1",
+        ),
+        (
+            "1.5",
+            "Enter the members needed from the voluntary and community sector as a whole "
+            "number, like 1",
+        ),
+        (
+            "-1",
+            "Enter the members needed from the voluntary and community sector as a whole "
+            "number, like 1",
+        ),
+        (
+            "101",
+            "The members needed from the voluntary and community sector must be between 0 and 100",
+        ),
+    ],
+)
+def test_a_sector_minimum_that_is_not_a_number_is_explained_next_to_its_box(typed, message):
+    errors = errors_for(form(quorum_sector_voluntary=typed))
+    assert errors == {"quorum_sector_voluntary": message}
+
+
+def test_sector_minimums_cannot_add_up_to_more_than_the_quorum():
+    errors = errors_for(
+        form(quorum_members="3", quorum_sector_nhs="2", quorum_sector_voluntary="2")
+    )
+    assert errors == {
+        "quorum_sector_nhs": "The members needed from each sector add up to 4, more than the 3 "
+        "needed for a quorum"
+    }
+
+
 def test_other_mistakes_are_each_named_by_field():
     errors = errors_for(
         form(purpose="", meeting_frequency="x" * 201, review_date="30/2/2027"),
@@ -153,6 +221,10 @@ def test_a_version_fills_the_form_it_was_saved_from():
     assert values["quorum_members"] == "5" and values["quorum_min_organisations"] == ""
     assert values["review_date"] == "2027-03-31" and roles == ["chair", "vice_chair"]
     assert clean_terms(values, roles)["review_date"] == dt.date(2027, 3, 31)
+    values, _ = values_for_form(tor(quorum_sectors="nhs:2,voluntary:1"))
+    assert values["quorum_sector_nhs"] == "2" and values["quorum_sector_voluntary"] == "1"
+    assert "quorum_sector_faith" not in values
+    assert clean_terms(values, [])["quorum_sectors"] == "nhs:2,voluntary:1"
 
 
 TODAY = dt.date(2026, 11, 21)

@@ -13,7 +13,6 @@ from email.utils import format_datetime, parsedate_to_datetime
 from typing import Annotated
 
 from litestar import Controller, get
-from litestar.exceptions import NotFoundException
 from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, HeaderParameter
 from litestar.response import Response
@@ -21,6 +20,7 @@ from litestar.response import Response
 from govhub.calendar.feed_cache import BuiltFeed, built_feed
 from govhub.calendar.feed_tokens import feed_owner
 from govhub.calendar.feeds import CalendarFile
+from govhub.errors import NotFound
 from govhub.meetings.calendar import body_calendar, meeting_invite
 from govhub.meetings.papers import PRIVATE
 from govhub.personal.feed import calendar_for
@@ -113,7 +113,10 @@ class CalendarController(Controller):
     tags = ["Calendars"]
 
     @get(
-        "/meetings/{meeting_id:int}/invite.ics", summary="One meeting as an iCalendar file", **_FEED
+        "/meetings/{meeting_id:int}/invite.ics",
+        name="meeting_invite",
+        summary="One meeting as an iCalendar file",
+        **_FEED,
     )
     async def invite(
         self,
@@ -126,7 +129,12 @@ class CalendarController(Controller):
         revalidation = Revalidation(if_none_match, if_modified_since)
         return calendar_response(calendar, revalidation, disposition="attachment")
 
-    @get("/bodies/{slug:str}/calendar.ics", summary="A body's public meetings as a feed", **_FEED)
+    @get(
+        "/bodies/{slug:str}/calendar.ics",
+        name="body_calendar",
+        summary="A body's public meetings as a feed",
+        **_FEED,
+    )
     async def body_feed(
         self,
         principal: Me,
@@ -138,7 +146,12 @@ class CalendarController(Controller):
         revalidation = Revalidation(if_none_match, if_modified_since)
         return calendar_response(calendar, revalidation, disposition="inline")
 
-    @get("/calendar/{feed:str}", summary="A person's own feed at its secret address", **_FEED)
+    @get(
+        "/calendar/{feed:str}",
+        name="personal_feed",
+        summary="A person's own feed at its secret address",
+        **_FEED,
+    )
     async def personal_feed(
         self,
         feed: FromPath[str],
@@ -148,7 +161,7 @@ class CalendarController(Controller):
         """``/calendar/<token>.ics``: no sign-in (calendar apps have none), the token is the key."""
         token = feed.removesuffix(".ics")
         if token == feed or not 20 <= len(token) <= 100:
-            raise NotFoundException()
+            raise NotFound()
         user = await feed_owner(token)
         # Everything the feed shows follows from these (the email finds congress places).
         key = ("personal", user.id, user.person, user.email)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import sqlite3
 from email.message import EmailMessage
 from email.utils import format_datetime
 
@@ -67,12 +68,9 @@ def _temporary(exc: Exception) -> bool:
     )
 
 
-async def send_outbox_message(ctx: dict, message_id: int) -> str:
-    """arq job: send one outbox row. Running it again for a sent row does nothing."""
-    settings = get_settings()
-    # Only a queued row is claimed: two jobs for one row (a retry and the sweep's) send once.
-    claimed = (
-        await OutboxMessage.update(
+async def _claim(message_id: int) -> list[dict]:
+    return await (
+        OutboxMessage.update(
             {
                 OutboxMessage.state: MailState.sending,
                 OutboxMessage.attempts: OutboxMessage.attempts + 1,
@@ -82,6 +80,19 @@ async def send_outbox_message(ctx: dict, message_id: int) -> str:
         .where((OutboxMessage.id == message_id) & (OutboxMessage.state == MailState.queued))
         .returning(*OutboxMessage.all_columns())
     )
+
+
+async def send_outbox_message(ctx: dict, message_id: int) -> str:
+    """arq job: send one outbox row. Running it again for a sent row does nothing."""
+    settings = get_settings()
+    # Only a queued row is claimed: two jobs for one row (a retry and the sweep's) send once.
+    try:
+        claimed = await _claim(message_id)
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc):
+            raise
+        # SQLite busy past its timeout (a burst of writers): nothing was claimed, try later.
+        raise Retry(defer=dt.timedelta(seconds=2)) from exc
     if not claimed:
         return "nothing to do"
     row = OutboxMessage(**claimed[0], _ignore_missing=True)

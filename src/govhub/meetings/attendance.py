@@ -20,6 +20,7 @@ from govhub.meetings.quorum import (
     assess_quorum,
     default_rule,
     parse_roles,
+    parse_sector_minimums,
 )
 from govhub.meetings.tables import (
     Attendance,
@@ -27,6 +28,7 @@ from govhub.meetings.tables import (
     Meeting,
 )
 from govhub.meetings.terms import current_terms
+from govhub.meetings.terms_rules import describe_quorum
 from govhub.settings import get_settings
 from govhub.validation import FormError, valid_email
 
@@ -36,6 +38,7 @@ __all__ = [
     "attendance_from_form",
     "current_members",
     "meeting_day",
+    "meeting_quorum",
     "quorum_rule",
     "save_attendance",
     "saved_attendance",
@@ -68,6 +71,8 @@ async def quorum_rule(meeting: Meeting, members: list[Membership]) -> QuorumRule
         members=terms.quorum_members or 1,
         min_organisations=terms.quorum_min_organisations or None,
         required_roles=parse_roles(terms.quorum_required_roles),
+        sector_minimums=parse_sector_minimums(terms.quorum_sectors),
+        description=describe_quorum(terms),
     )
 
 
@@ -89,6 +94,8 @@ class AttendanceSheet:
     guests: list[str] = field(default_factory=list)
     typed: dict[str, str] = field(default_factory=dict)  # the "add" fields, kept on a problem
     errors: dict[str, str] = field(default_factory=dict)
+    recorded: bool = False
+    """True when the sheet was read back from attendance saved for the meeting."""
 
     def organisations(self) -> list[tuple[str, str]]:
         """The organisations with a seat, for "stands in for"."""
@@ -98,6 +105,7 @@ class AttendanceSheet:
     def attendees(self) -> list[Attendee]:
         # A standing substitute (a member in the substitute role) counts like one brought on
         # the day: only in place of someone from their organisation who is away.
+        sectors = {org_id(m): m.organisation.sector for m in self.members if org_id(m)}
         people = [
             Attendee(
                 self.statuses.get(m.id) or "",
@@ -105,11 +113,21 @@ class AttendanceSheet:
                 m.role,
                 is_substitute=m.role == Role.substitute,
                 name=m.person.name,
+                sector=sectors.get(org_id(m)),
+                organisation_name=m.organisation.name if org_id(m) else "",
             )
             for m in self.members
         ]
         people += [
-            Attendee("present", s.organisation_id, Role.substitute, is_substitute=True, name=s.name)
+            Attendee(
+                "present",
+                s.organisation_id,
+                Role.substitute,
+                is_substitute=True,
+                name=s.name,
+                sector=sectors.get(s.organisation_id),
+                organisation_name=s.organisation_name,
+            )
             for s in self.substitutes
         ]
         return people + [
@@ -131,7 +149,7 @@ async def saved_attendance(meeting: Meeting, members: list[Membership]) -> Atten
     rows = await Attendance.objects(Attendance.person, Attendance.organisation).where(
         Attendance.meeting == meeting.id
     )
-    sheet = AttendanceSheet(members)
+    sheet = AttendanceSheet(members, recorded=bool(rows))
     for row in sorted(rows, key=lambda r: r.id):
         if row.is_guest:
             sheet.guests.append(row.guest_name)
@@ -144,6 +162,12 @@ async def saved_attendance(meeting: Meeting, members: list[Membership]) -> Atten
         elif row.membership:
             sheet.statuses[row.membership] = row.status
     return sheet
+
+
+async def meeting_quorum(meeting: Meeting) -> tuple[QuorumRule, AttendanceSheet]:
+    """The quorum rule and the attendance as saved, for the meeting's page to explain."""
+    members = await current_members(meeting)
+    return await quorum_rule(meeting, members), await saved_attendance(meeting, members)
 
 
 def _indexes(form: Mapping[str, str], prefix: str) -> list[int]:

@@ -108,11 +108,12 @@ class MeetingsController(Controller):
             if has_matters
             else []
         )
+        # Who counts and why, for the body's members once attendance is recorded: the public
+        # reads who was present only in approved minutes.
         quorum = rule = None
-        if manager:
-            members = await attendance.current_members(meeting)
-            rule = await attendance.quorum_rule(meeting, members)
-            quorum = (await attendance.saved_attendance(meeting, members)).quorum(rule)
+        if manager or member:
+            rule, sheet = await attendance.meeting_quorum(meeting)
+            quorum = sheet.quorum(rule) if sheet.recorded else None
         return _page(
             "meetings/meeting.html",
             meeting=meeting,

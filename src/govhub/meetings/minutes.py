@@ -3,15 +3,19 @@
 Every change raises :class:`FormError` with a message per field when the input is wrong, and
 otherwise writes in one transaction with a dotted audit entry. Minutes go none -> draft (as
 soon as anything is written) -> approved (at a later meeting), and approved minutes are final.
+Each item's notes carry a version: a save decided on an older one than is stored is refused
+(:class:`NotesConflict`), so two people writing the same minutes never overwrite each other.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from govhub import clock
 from govhub.audit import services as audit
+from govhub.errors import Conflict
 from govhub.governance.principal import Principal
 from govhub.governance.tables import Membership
 from govhub.meetings._common import (
@@ -39,13 +43,16 @@ from govhub.validation import FormError, require
 __all__ = [
     "ItemRecord",
     "MinutesRecord",
+    "NotesConflict",
     "add_decision",
     "add_declaration",
     "agenda_items",
     "approve_minutes",
     "approved_at",
+    "clean_notes",
     "later_meetings",
     "minutes_record",
+    "notes_digest",
     "people_at",
     "remove_decision",
     "remove_declaration",
@@ -145,35 +152,98 @@ def _by_name(people: dict[int, str]) -> dict[int, str]:
     return dict(sorted(people.items(), key=lambda pair: pair[1]))
 
 
+class NotesConflict(Conflict):
+    """Someone else saved notes on these items since the form was opened: nothing was saved.
+
+    ``theirs``: item id -> the notes as they now stand, to show beside what was typed;
+    ``errors``: a message per notes field, as for :class:`FormError`.
+    """
+
+    def __init__(self, theirs: dict[int, str], titles: dict[int, str]) -> None:
+        self.theirs = theirs
+        self.errors = {
+            f"notes-{item_id}": (
+                f"Someone else saved changes to the notes on {titles[item_id]} while you were "
+                "editing. Nothing was saved: their version is below the box. Merge it into "
+                "yours, then save again"
+            )
+            for item_id in theirs
+        }
+        super().__init__("; ".join(self.errors.values()))
+
+
+def clean_notes(text: str | None) -> str:
+    """Notes as stored: one kind of line ending (browsers send CRLF), no surrounding space."""
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def notes_digest(text: str | None) -> str:
+    """A short fingerprint of notes as a form showed them (its ``notes_seen-<id>`` field): what
+    comes back unchanged was not touched, so it is neither saved nor a conflict."""
+    return hashlib.sha256(clean_notes(text).encode()).hexdigest()[:16]
+
+
 async def save_notes(
     actor: Principal, meeting: Meeting, items: list[AgendaItem], values: Mapping[str, str]
-) -> None:
-    """Each agenda item's notes from the ``notes-<item id>`` fields; only changes are written."""
-    check_minutes_open(meeting)
-    changed: list[tuple[AgendaItem, str]] = []
+) -> list[AgendaItem]:
+    """Save the ``notes-<item id>`` fields sent (an item whose field is absent is left alone).
+
+    Beside each, ``notes_version-<id>`` is the version the form was opened at and
+    ``notes_seen-<id>`` the fingerprint of the text it showed. Notes sent back untouched are
+    skipped; edited notes whose item was saved by someone else since (a newer version, other
+    text) raise :class:`NotesConflict` and nothing is saved. Returns the items sent edited,
+    as they now stand (each write raises ``notes_version``; text already stored is not written).
+    """
+    typed: dict[int, tuple[str, int | None]] = {}
+    errors: dict[str, str] = {}
     for item in items:
-        text = values.get(f"notes-{item.id}", item.notes or "").strip()
+        field_name = f"notes-{item.id}"
+        if field_name not in values:
+            continue
+        text = clean_notes(values[field_name])
         if len(text) > NOTES_LIMIT:
-            raise FormError(
-                {f"notes-{item.id}": f"Shorten these notes to {NOTES_LIMIT:,} characters"}
-            )
-        if text != (item.notes or ""):
-            changed.append((item, text))
-    if not changed:
-        return
+            errors[field_name] = f"Shorten these notes to {NOTES_LIMIT:,} characters"
+        elif values.get(f"notes_seen-{item.id}") != notes_digest(text):
+            typed[item.id] = (text, int_or_none(values.get(f"notes_version-{item.id}", "")))
+    if errors:
+        raise FormError(errors)
+    check_minutes_open(meeting)
+    if not typed:
+        return []
     async with db().transaction():
-        for item, text in changed:
-            await AgendaItem.update({AgendaItem.notes: text}).where(AgendaItem.id == item.id)
-        await mark_minutes_drafted(meeting)
-        await audit.record(
-            actor,
-            "minutes.notes_saved",
-            meeting,
-            body_id=id_of(meeting.body),
-            summary=f"Minutes of {meeting.title}: notes on {len(changed)} item(s)",
-            before={str(i.id): i.notes for i, _ in changed},
-            after={str(i.id): text for i, text in changed},
+        await reread_locked(meeting)  # one save of this meeting's minutes at a time
+        check_minutes_open(meeting)
+        stored = await AgendaItem.objects().where(
+            (AgendaItem.meeting == meeting.id) & AgendaItem.id.is_in(list(typed))
         )
+        changed, theirs = [], {}
+        for row in stored:
+            text, seen_version = typed[row.id]
+            if text == (row.notes or ""):
+                continue  # already so (an autosave of the same text got there first)
+            if seen_version is not None and seen_version != row.notes_version:
+                theirs[row.id] = row.notes or ""
+            else:
+                changed.append((row, text))
+        if theirs:
+            titles = {row.id: f"{row.position}. {row.title}" for row in stored}
+            raise NotesConflict(theirs, titles)
+        before = {str(row.id): row.notes for row, _ in changed}
+        for row, text in changed:
+            row.notes, row.notes_version = text, row.notes_version + 1
+            await row.save([AgendaItem.notes, AgendaItem.notes_version])
+        if changed:
+            await mark_minutes_drafted(meeting)
+            await audit.record(
+                actor,
+                "minutes.notes_saved",
+                meeting,
+                body_id=id_of(meeting.body),
+                summary=f"Minutes of {meeting.title}: notes on {len(changed)} item(s)",
+                before=before,
+                after={str(row.id): row.notes for row, _ in changed},
+            )
+    return [row for row in stored if row.id not in theirs]
 
 
 def _choice(values, errors, name: str, allowed, message: str) -> int | None:

@@ -4,7 +4,9 @@ The rule comes from the body's approved terms of reference (or, without them, a 
 its current members). Members and substitutes who are present count; guests and observers
 never do. A substitute counts for the organisation they stand in for, but only in place of
 someone from that organisation who is away: an organisation cannot add to the quorum by
-sending more people than it has seats.
+sending more people than it has seats. The terms may also ask for a minimum number from a
+sector ("at least 1 from the voluntary and community sector"), kept as text like
+``"voluntary:1,nhs:2"`` (:func:`parse_sector_minimums`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
+
+from govhub.governance.tables import Sector
 
 __all__ = [
     "NOT_SEATS",
@@ -21,7 +25,10 @@ __all__ = [
     "QuorumRule",
     "assess_quorum",
     "default_rule",
+    "format_sector_minimums",
     "parse_roles",
+    "parse_sector_minimums",
+    "sector_name",
 ]
 
 PRESENT = "present"
@@ -42,6 +49,10 @@ class QuorumRule:
     """True when no approved terms of reference set the rule (a majority of members)."""
     seats: int | None = None
     """For the default rule: how many current members the majority is of."""
+    sector_minimums: tuple[tuple[str, int], ...] = ()
+    """How many counted attendees must come from a sector (``(("voluntary", 1),)``), when set."""
+    description: str = ""
+    """The rule in words, as the terms of reference give it (empty for the default rule)."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +65,9 @@ class Attendee:
     is_guest: bool = False
     name: str = ""
     """Who it is, for the explanation of who counts (``QuorumResult.counts``)."""
+    sector: str | None = None
+    """The sector of the organisation they sit for (a :class:`Sector` value), when known."""
+    organisation_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -63,6 +77,7 @@ class Count:
     name: str
     counts: bool
     why: str
+    organisation_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -83,6 +98,44 @@ def parse_roles(text: str | None) -> tuple[str, ...]:
         if role and role not in roles:
             roles.append(role)
     return tuple(roles)
+
+
+def parse_sector_minimums(text: str | None) -> tuple[tuple[str, int], ...]:
+    """``"voluntary:1, nhs:2"`` -> ``(("nhs", 2), ("voluntary", 1))``, in :class:`Sector`'s order.
+
+    Raises :class:`ValueError`, naming the part, for an unknown sector, a number that is not a
+    whole number from 0 to 100, or a sector given twice. A minimum of 0 is no minimum.
+    """
+    found: dict[str, int] = {}
+    for part in (text or "").replace(";", ",").split(","):
+        if not part.strip():
+            continue
+        key, colon, number = part.partition(":")
+        sector = key.strip().lower()
+        number = number.strip()
+        if not colon or sector not in Sector.__members__:
+            raise ValueError(f"{part.strip()!r} is not a sector and a number, like voluntary:1")
+        if not (number.isascii() and number.isdigit()) or int(number) > 100:
+            raise ValueError(f"{part.strip()!r}: the number must be a whole number up to 100")
+        if sector in found:
+            raise ValueError(f"{sector!r} is given more than once")
+        found[sector] = int(number)
+    return tuple((s.value, found[s.value]) for s in Sector if found.get(s.value))
+
+
+def format_sector_minimums(minimums: Iterable[tuple[str, int]]) -> str:
+    """The stored form of sector minimums: ``"nhs:2,voluntary:1"``; zeros left out."""
+    wanted = dict(minimums)
+    return ",".join(f"{s.value}:{wanted[s.value]}" for s in Sector if wanted.get(s.value))
+
+
+def sector_name(sector: str) -> str:
+    """A sector as a sentence names it: "the voluntary and community sector", "the NHS"."""
+    if sector == Sector.nhs:
+        return "the NHS"
+    if sector == Sector.other:
+        return "other sectors"
+    return f"the {Sector(sector).label.lower()} sector"
 
 
 def default_rule(seats: int) -> QuorumRule:
@@ -109,6 +162,15 @@ def assess_quorum(rule: QuorumRule, attendees: Iterable[Attendee]) -> QuorumResu
     if rule.min_organisations:
         have, want = len(organisations), rule.min_organisations
         text = f"{_organisations(have)} represented; {want} {_are(want)} needed"
+        if have < want:
+            met = False
+            text = f"Only {text}"
+        reasons.append(text)
+
+    for sector, want in rule.sector_minimums:
+        have = sum(1 for a in counted if a.sector == sector)
+        who = f"{have} {'member' if have == 1 else 'members'} from {sector_name(sector)}"
+        text = f"{who} {_are(have)} present; {want} {_are(want)} needed"
         if have < want:
             met = False
             text = f"Only {text}"
@@ -155,7 +217,7 @@ def _explain(attendees: Sequence[Attendee], counted: Sequence[Attendee]) -> list
             why = "an observer: observers never count"
         else:
             why = "a substitute whose organisation's members are all present"
-        explained.append(Count(a.name, id(a) in counting, why))
+        explained.append(Count(a.name, id(a) in counting, why, a.organisation_name))
     return explained
 
 

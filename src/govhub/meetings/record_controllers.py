@@ -6,30 +6,30 @@ minutes of public items are for everyone; the action log is for the body's membe
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from jinja2_fragments.litestar import HTMXBlockTemplate
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 from litestar.plugins.htmx import HTMXRequest
-from litestar.response import Redirect
+from litestar.response import Redirect, Response
 
 from govhub import clock
 from govhub.governance.principal import Principal
 from govhub.governance.tables import Body, Organisation
-from govhub.meetings import actions, attendance, minutes
+from govhub.meetings import actions, attendance, minutes, minutes_editor
 from govhub.meetings.access import can_see_confidential
 from govhub.meetings.deps import (
     ACTION,
+    ITEM,
     LOG_BODY,
     MANAGED_MEETING,
     MINUTES_MEETING,
     LoggedAction,
     ManagedMeeting,
+    MeetingItem,
     MemberBody,
     MinutesMeeting,
 )
-from govhub.meetings.tables import ActionStatus, AttendanceStatus, Meeting
+from govhub.meetings.tables import ActionStatus, AttendanceStatus, Meeting, MinutesState
 from govhub.meetings.visibility import members_view
 from govhub.validation import FormError
 from govhub.web.forms import form_values
@@ -40,16 +40,6 @@ __all__ = ["ReadRecordController", "RecordController"]
 
 STATUS_LABELS = [(s.value, s.value.capitalize()) for s in AttendanceStatus]
 ACTION_STATUSES = [(s.value, s.value.capitalize()) for s in ActionStatus]
-DECLARATION_FIELDS = ("declaration_person", "declaration_item", "interest")
-DECISION_FIELDS = ("decision_item", "decision_text")
-ACTION_FIELDS = (
-    "action_description",
-    "action_owner",
-    "action_owner_name",
-    "action_organisation",
-    "action_due_date",
-    "action_item",
-)
 
 
 async def _form(request: Request) -> dict[str, str]:
@@ -77,21 +67,34 @@ async def _attendance_page(
 
 
 async def _minutes_page(
-    meeting: Meeting, *, errors=None, values=None, status_code: int = 200
+    meeting: Meeting,
+    *,
+    errors=None,
+    values=None,
+    theirs=None,
+    outcome: minutes_editor.Outcome | None = None,
+    status_code: int = 200,
 ) -> HTMXBlockTemplate:
+    """The minutes editor: ``values`` as typed (else what is saved); ``theirs``: item id ->
+    someone else's newer notes, after a conflict; ``outcome``: a step done with other typing
+    kept."""
     members = await attendance.current_members(meeting)
     declarers, owners = await minutes.people_at(meeting, members)
     organisations = await Organisation.select(Organisation.id, Organisation.name).order_by(
         Organisation.name
     )
-    items = await minutes.agenda_items(meeting)
+    record = await minutes.minutes_record(meeting, confidential=True)
+    items = [rec.item for rec in record.items]  # every item: the editor sees confidential ones
     return _page(
         "meetings/minutes.html",
         status_code=status_code,
         manage=True,
         meeting=meeting,
         day=attendance.meeting_day(meeting),
-        minutes=await minutes.minutes_record(meeting, confidential=True),
+        minutes=record,
+        notes_seen={rec.item.id: minutes.notes_digest(rec.item.notes) for rec in record.items},
+        theirs=theirs or {},
+        outcome=outcome,
         approved_at=await minutes.approved_at(meeting, members_view(meeting.body.id)),
         later=[(str(m.id), _meeting_label(m)) for m in await minutes.later_meetings(meeting)],
         items=[(str(i.id), f"{i.position}. {i.title}") for i in items],
@@ -107,22 +110,6 @@ async def _minutes_page(
 def _meeting_label(meeting: Meeting) -> str:
     day = attendance.meeting_day(meeting)
     return f"{meeting.title}, {day.day} {day:%B %Y}"
-
-
-async def _change(
-    request: Request,
-    meeting: Meeting,
-    values: dict[str, str],
-    anchor: str,
-    change: Callable[[], Awaitable],
-) -> HTMXBlockTemplate | Redirect:
-    """Make a change to the minutes; on a problem, the page again with what was typed."""
-    try:
-        await change()
-    except FormError as error:
-        return await _minutes_page(meeting, errors=error.errors, values=values, status_code=400)
-    path = request.app.route_reverse("minutes_edit", meeting_id=meeting.id)
-    return Redirect(f"{path}#{anchor}", status_code=303)
 
 
 async def _action_log(
@@ -193,104 +180,62 @@ class RecordController(Controller):
     async def minutes(self, meeting: ManagedMeeting) -> HTMXBlockTemplate:
         return await _minutes_page(meeting)
 
-    @post("/minutes", name="minutes_notes")
-    async def save_notes(
+    @post("/minutes", name="minutes_save")
+    async def save_minutes(
         self, request: Request, meeting: ManagedMeeting, principal: Me
     ) -> HTMXBlockTemplate | Redirect:
-        items = await minutes.agenda_items(meeting)
-        values = await form_values(request, *(f"notes-{i.id}" for i in items))
-        return await _change(
-            request,
-            meeting,
-            values,
-            "notes",
-            lambda: minutes.save_notes(principal, meeting, items, values),
-        )
+        """The minutes form, whichever button was pressed (its ``action``): every item's notes
+        are saved, then the button's step is done; nothing typed is ever dropped."""
+        values = await _form(request)
+        action = values.pop("action", "save")
+        try:
+            outcome = await minutes_editor.press(principal, meeting, action, values)
+        except minutes.NotesConflict as conflict:
+            return await _minutes_page(
+                meeting,
+                errors=conflict.errors,
+                values=minutes_editor.shown_again(values),
+                theirs=conflict.theirs,
+                status_code=409,
+            )
+        except FormError as error:
+            return await _minutes_page(
+                meeting,
+                errors=error.errors,
+                values=minutes_editor.shown_again(values),
+                status_code=400,
+            )
+        if outcome.kept and meeting.minutes_state != MinutesState.approved:
+            return await _minutes_page(meeting, values=outcome.kept, outcome=outcome)
+        if outcome.section == "attendance":
+            path = request.app.route_reverse("attendance", meeting_id=meeting.id)
+            return Redirect(path, status_code=303)
+        path = request.app.route_reverse("minutes_edit", meeting_id=meeting.id)
+        return Redirect(f"{path}#{outcome.section}", status_code=303)
 
-    @post("/declarations", name="declaration_add")
-    async def add_declaration(
-        self, request: Request, meeting: ManagedMeeting, principal: Me
-    ) -> HTMXBlockTemplate | Redirect:
-        values = await form_values(request, *DECLARATION_FIELDS)
-        declarers, _ = await minutes.people_at(meeting, await attendance.current_members(meeting))
-        items = await minutes.agenda_items(meeting)
-        return await _change(
-            request,
-            meeting,
-            values,
-            "declarations",
-            lambda: minutes.add_declaration(principal, meeting, values, declarers, items),
-        )
-
-    @post("/declarations/{declaration_id:int}/remove", name="declaration_remove")
-    async def remove_declaration(
-        self,
-        request: Request,
-        meeting: ManagedMeeting,
-        declaration_id: FromPath[int],
-        principal: Me,
-    ) -> HTMXBlockTemplate | Redirect:
-        return await _change(
-            request,
-            meeting,
-            {},
-            "declarations",
-            lambda: minutes.remove_declaration(principal, meeting, declaration_id),
-        )
-
-    @post("/decisions", name="decision_add")
-    async def add_decision(
-        self, request: Request, meeting: ManagedMeeting, principal: Me
-    ) -> HTMXBlockTemplate | Redirect:
-        values = await form_values(request, *DECISION_FIELDS)
-        items = await minutes.agenda_items(meeting)
-        return await _change(
-            request,
-            meeting,
-            values,
-            "decisions",
-            lambda: minutes.add_decision(principal, meeting, values, items),
-        )
-
-    @post("/decisions/{decision_id:int}/remove", name="decision_remove")
-    async def remove_decision(
-        self, request: Request, meeting: ManagedMeeting, decision_id: FromPath[int], principal: Me
-    ) -> HTMXBlockTemplate | Redirect:
-        return await _change(
-            request,
-            meeting,
-            {},
-            "decisions",
-            lambda: minutes.remove_decision(principal, meeting, decision_id),
-        )
-
-    @post("/actions", name="action_add")
-    async def add_action(
-        self, request: Request, meeting: ManagedMeeting, principal: Me
-    ) -> HTMXBlockTemplate | Redirect:
-        values = await form_values(request, *ACTION_FIELDS)
-        _, owners = await minutes.people_at(meeting, await attendance.current_members(meeting))
-        orgs = {row["id"] for row in await Organisation.select(Organisation.id)}
-        items = await minutes.agenda_items(meeting)
-        return await _change(
-            request,
-            meeting,
-            values,
-            "actions",
-            lambda: actions.add_action(principal, meeting, values, owners, orgs, items),
-        )
-
-    @post("/minutes/approve", name="minutes_approve")
-    async def approve_minutes(
-        self, request: Request, meeting: ManagedMeeting, principal: Me
-    ) -> HTMXBlockTemplate | Redirect:
-        values = await form_values(request, "approved_at")
-        return await _change(
-            request,
-            meeting,
-            values,
-            "approval",
-            lambda: minutes.approve_minutes(principal, meeting, values),
+    @post("/minutes/items/{item_id:int}/notes", name="minutes_autosave", dependencies=ITEM)
+    async def autosave_notes(
+        self, request: HTMXRequest, meeting: ManagedMeeting, item: MeetingItem, principal: Me
+    ) -> HTMXBlockTemplate | Redirect | Response:
+        """One item's notes, saved as the secretary types (htmx): a status line answers, with
+        the item's new version for the form. Nothing to save: 204, the status stays."""
+        if not request.htmx:
+            path = request.app.route_reverse("minutes_edit", meeting_id=meeting.id)
+            return Redirect(path, status_code=303)
+        values = await _form(request)
+        status = "meetings/_notes_status.html"
+        try:
+            saved = await minutes.save_notes(principal, meeting, [item], values)
+        except minutes.NotesConflict:
+            return _page(status, status_code=409, item=item, conflict=True)
+        except FormError as error:
+            problem = next(iter(error.errors.values()))
+            return _page(status, status_code=400, item=item, problem=problem)
+        if not saved:
+            return Response(content=None, status_code=204)
+        fresh = saved[0]
+        return _page(
+            status, item=fresh, seen=minutes.notes_digest(fresh.notes), saved_at=clock.now()
         )
 
 

@@ -144,6 +144,8 @@ class TermsOfReference(Table):
     quorum_min_organisations = Integer(null=True, default=None)
     # Roles any one of whom must be present ("chair,vice_chair"); empty: none required.
     quorum_required_roles = Varchar(length=100, default="")
+    # How many must come from a sector ("voluntary:1,nhs:2", meetings.quorum); empty: no minimum.
+    quorum_sectors = Varchar(length=200, default="")
     meeting_frequency = Varchar(length=200, default="")
     reporting = Text(default="")  # whom it reports to, and how
     decision_making = Text(default="")
@@ -182,6 +184,7 @@ class AgendaItem(Table):
     description = Text(default="")
     standard = Varchar(length=20, null=True, default=None)  # a StandardItem, or None
     notes = Text(default="")  # the minutes for this item
+    notes_version = Integer(default=0)  # raised on every save of the notes (see minutes.save_notes)
 
 
 class AgendaItemCallToAction(Table):

@@ -2,7 +2,7 @@
 
 A body has at most one draft at a time and at most one approved version; approving a draft
 supersedes the version before it in the same transaction. The pure rules (describing a quorum,
-checking a draft) come first; the services follow. Comparing two versions is in
+checking a draft) are in :mod:`govhub.meetings.terms_rules`. Comparing two versions is in
 :mod:`govhub.meetings.terms_diff`.
 """
 
@@ -11,179 +11,35 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from govhub import clock
 from govhub.audit.services import record, snapshot
 from govhub.governance.principal import Principal
-from govhub.governance.tables import Body, Role
+from govhub.governance.tables import Body
 from govhub.meetings.tables import Meeting, MeetingStatus, TermsOfReference, TorState
-from govhub.validation import FormError, parse_date
+from govhub.meetings.terms_rules import (
+    COPIED,
+    clean_approval,
+    clean_terms,
+    describe_quorum,
+    next_version_number,
+)
+from govhub.validation import FormError
 
 __all__ = [
-    "EDITABLE",
-    "FIELDS",
     "ReviewDue",
     "TermsSummary",
     "approvable_meetings",
     "approve_draft",
-    "clean_approval",
-    "clean_terms",
     "current_terms",
-    "describe_quorum",
     "draft_of",
-    "field_text",
-    "next_version_number",
-    "required_roles",
     "reviews_due",
     "save_draft",
     "starting_point",
     "terms_summary",
-    "values_for_form",
     "version_of",
     "versions_of",
 ]
-
-# The fields a version holds, in reading order, with their labels; "quorum" stands for the
-# three quorum columns, read as one sentence.
-FIELDS: tuple[tuple[str, str], ...] = (
-    ("purpose", "Purpose"),
-    ("membership", "Membership"),
-    ("quorum", "Quorum"),
-    ("meeting_frequency", "How often it meets"),
-    ("reporting", "Reporting"),
-    ("decision_making", "How decisions are made"),
-    ("review_date", "Review date"),
-)
-TEXT_LIMITS = {
-    "purpose": 5000,
-    "membership": 5000,
-    "meeting_frequency": 200,
-    "reporting": 2000,
-    "decision_making": 5000,
-}
-EDITABLE = (*TEXT_LIMITS, "quorum_members", "quorum_min_organisations", "review_date")
-COPIED = (*EDITABLE, "quorum_required_roles")  # what a new draft takes from the version before
-
-
-# Pure rules
-
-
-def required_roles(tor: Any) -> list[Role]:
-    """The roles of which at least one must be present, in the members list's order."""
-    named = {part.strip() for part in (tor.quorum_required_roles or "").split(",")}
-    return [role for role in Role if role.value in named]
-
-
-def _either(words: Sequence[str]) -> str:
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
-
-
-def describe_quorum(tor: Any) -> str:
-    """The quorum in words: "5 members from at least 3 organisations, including the chair or
-    vice-chair"."""
-    members = tor.quorum_members
-    text = f"{members} {'member' if members == 1 else 'members'}"
-    if orgs := tor.quorum_min_organisations:
-        text += f" from at least {orgs} {'organisation' if orgs == 1 else 'organisations'}"
-    if roles := required_roles(tor):
-        text += ", including the " + _either([role.label.lower() for role in roles])
-    return text
-
-
-def next_version_number(numbers: Iterable[int]) -> int:
-    """Versions count up from 1 per body, never reusing a number."""
-    return max(numbers, default=0) + 1
-
-
-def _whole_number(text: str) -> int | None:
-    return int(text) if text.isascii() and text.isdigit() else None
-
-
-def clean_terms(values: Mapping[str, str], roles: Sequence[str]) -> dict[str, Any]:
-    """The draft's columns from what was typed, or :class:`FormError` with a message per field."""
-    errors: dict[str, str] = {}
-    clean: dict[str, Any] = {}
-    for name, limit in TEXT_LIMITS.items():
-        # Browsers send line breaks as CRLF; keep one form so versions compare cleanly.
-        clean[name] = values.get(name, "").replace("\r\n", "\n").strip()
-        if len(clean[name]) > limit:
-            errors[name] = f"Shorten this to {limit} characters or fewer"
-    if not clean["purpose"] and "purpose" not in errors:
-        errors["purpose"] = "Enter the body's purpose"
-
-    typed = values.get("quorum_members", "").strip()
-    members = _whole_number(typed)
-    if not typed:
-        errors["quorum_members"] = "Enter how many members make a quorum"
-    elif members is None:
-        errors["quorum_members"] = "Enter the quorum as a whole number, like 5"
-    elif not 1 <= members <= 100:
-        errors["quorum_members"] = "The quorum must be between 1 and 100 members"
-    clean["quorum_members"] = members
-
-    typed = values.get("quorum_min_organisations", "").strip()
-    orgs = _whole_number(typed)
-    if typed and orgs is None:
-        errors["quorum_min_organisations"] = "Enter the number of organisations as a whole number"
-    elif orgs is not None and not 1 <= orgs <= 50:
-        errors["quorum_min_organisations"] = "The number of organisations must be between 1 and 50"
-    elif orgs is not None and members is not None and orgs > members:
-        errors["quorum_min_organisations"] = (
-            "The number of organisations cannot be more than the number of members in the quorum"
-        )
-    clean["quorum_min_organisations"] = orgs
-
-    known = {role.value for role in Role}
-    if any(role not in known for role in roles):
-        errors["quorum_required_roles"] = "Choose roles from the list"
-    clean["quorum_required_roles"] = ",".join(r.value for r in Role if r.value in set(roles))
-
-    clean["review_date"] = parse_date(
-        values.get("review_date", ""), errors, "review_date", "review date", required=False
-    )
-    if errors:
-        raise FormError(errors)
-    return clean
-
-
-def clean_approval(
-    values: Mapping[str, str], today: dt.date, meeting_ids: Iterable[int]
-) -> tuple[dt.date, int | None]:
-    """(approved on, approving meeting) from the approval form, or :class:`FormError`."""
-    errors: dict[str, str] = {}
-    approved_on = parse_date(values.get("approved_on", ""), errors, "approved_on", "approval date")
-    if approved_on and approved_on > today:
-        errors["approved_on"] = "The approval date must be today or in the past"
-    typed = values.get("approved_at", "").strip()
-    meeting_id = _whole_number(typed)
-    if typed and meeting_id not in set(meeting_ids):
-        errors["approved_at"] = "Choose one of this body's meetings, or none"
-    if errors:
-        raise FormError(errors)
-    assert approved_on is not None
-    return approved_on, meeting_id
-
-
-def field_text(tor: Any, name: str) -> str:
-    """A field as a reader sees it: the quorum in words, the review date spelled out."""
-    if name == "quorum":
-        return describe_quorum(tor)
-    if name == "review_date":
-        date = tor.review_date
-        return f"{date.day} {date:%B %Y}" if date else "Not set"
-    return getattr(tor, name) or ""
-
-
-def values_for_form(tor: Any) -> tuple[dict[str, str], list[str]]:
-    """A version's fields as the draft form shows them, and its required roles."""
-    values = {
-        name: "" if getattr(tor, name) is None else str(getattr(tor, name)) for name in EDITABLE
-    }
-    return values, [role.value for role in required_roles(tor)]
-
-
-# Reading
 
 
 def _db():

@@ -13,9 +13,10 @@ from litestar.response import Redirect, Template
 from govhub import clock
 from govhub.governance.deps import BODY, MANAGED_BODY, ManagedBody, VisibleBody
 from govhub.governance.principal import Principal
-from govhub.governance.tables import Body, Role
+from govhub.governance.tables import Body, Role, Sector
 from govhub.i18n import format_date
 from govhub.meetings import terms, terms_diff
+from govhub.meetings import terms_rules as rules
 from govhub.meetings.deps import (
     COMPARISON,
     DRAFT,
@@ -64,7 +65,7 @@ class TermsController(Controller):
             context={
                 "body": body,
                 "tor": tor,
-                "fields": [(label, terms.field_text(tor, name)) for name, label in terms.FIELDS]
+                "fields": [(label, rules.field_text(tor, name)) for name, label in rules.FIELDS]
                 if tor
                 else [],
                 "meeting": _meeting_label(tor.approved_at) if tor else "",
@@ -116,7 +117,7 @@ class TermsController(Controller):
         self, request: Request, managed_body: ManagedBody, principal: Me
     ) -> Template | Redirect:
         body = managed_body
-        values = await form_values(request, *terms.EDITABLE)
+        values = await form_values(request, *rules.FORM_FIELDS)
         roles = [str(r) for r in (await request.form()).getall("quorum_required_roles", [])]
         try:
             await terms.save_draft(principal, body, values, roles)
@@ -155,10 +156,10 @@ class TermsController(Controller):
         draft = await terms.draft_of(body.id)
         source: TermsOfReference | None = draft or await terms.starting_point(body.id)
         if values is None:
-            values = terms.values_for_form(source) if source else ({"quorum_members": "3"}, [])
+            values = rules.values_for_form(source) if source else ({"quorum_members": "3"}, [])
         if draft is None:
             numbers = [v.version for v in await terms.versions_of(body.id, with_drafts=True)]
-            number = terms.next_version_number(numbers)
+            number = rules.next_version_number(numbers)
         else:
             number = draft.version
         meetings = await terms.approvable_meetings(body.id) if draft else []
@@ -173,6 +174,10 @@ class TermsController(Controller):
                 "values": values[0],
                 "roles": values[1],
                 "role_choices": [(role.value, role.label) for role in Role],
+                "sector_choices": [
+                    (s.value, s.label, rules.SECTOR_FIELDS[s.value]) for s in Sector
+                ],
+                "sector_fields": list(rules.SECTOR_FIELDS.values()),
                 "approval": approval or {},
                 "meetings": [(str(m.id), _meeting_label(m)) for m in meetings],
                 "errors": errors or {},

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from govhub.meetings.terms import FIELDS, field_text
+from govhub.meetings.terms_rules import FIELDS, field_text
 
 __all__ = ["FieldDiff", "Segment", "compare", "diff_text"]
 

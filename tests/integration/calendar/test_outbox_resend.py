@@ -33,7 +33,7 @@ async def test_an_admin_resends_a_failed_message(app, smtp_sink, make_user, sign
         f"/admin/outbox/{message.id}/resend", data={"_csrf": csrf_from(page.text)}
     )
     assert response.status_code == 303
-    [received] = await smtp_sink.wait_for(1)
+    [received] = smtp_sink.received(1)
     assert received["To"] == "abdul@example.org"
     assert received["Message-ID"] == message.message_id  # the same message, not a new one
     row = await OutboxMessage.objects().where(OutboxMessage.id == message.id).first()

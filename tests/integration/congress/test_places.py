@@ -39,7 +39,7 @@ async def test_cancelling_promotes_the_first_waiting_who_gets_a_request(
     rahim = await register_through_the_form(client, edition, "Rahim Uddin", "rahim@example.org")
     salma = await register_through_the_form(client, edition, "Salma Khan", "salma@example.org")
     await register_through_the_form(client, edition, "Tom Baker", "tom@example.org")
-    await smtp_sink.wait_for(3)
+    smtp_sink.received(3)
     [first] = smtp_sink.to("rahim@example.org")
     method, invite = calendar_of(first)
     assert method == "REQUEST"
@@ -52,7 +52,7 @@ async def test_cancelling_promotes_the_first_waiting_who_gets_a_request(
     token = re.search(r'name="_csrf" value="([^"]+)"', page.text).group(1)
     response = await client.post(f"{rahim}/cancel", data={"_csrf": token})
     assert response.status_code == 303
-    await smtp_sink.wait_for(5)
+    smtp_sink.received(5)
 
     [_, cancel] = smtp_sink.to("rahim@example.org")
     method, cancelled = calendar_of(cancel)

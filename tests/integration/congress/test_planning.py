@@ -197,7 +197,7 @@ async def test_moving_the_date_sends_updated_requests_with_a_higher_sequence(
         edition, registration_form(1, [edition.sessions[0]], email="rahim@example.org")
     )
     await registrations.register(edition, registration_form(2, email="salma@example.org"))
-    await smtp_sink.wait_for(2)
+    smtp_sink.received(2)
     [first] = smtp_sink.to("rahim@example.org")
     _, invite = calendar_of(first)
 
@@ -212,7 +212,7 @@ async def test_moving_the_date_sends_updated_requests_with_a_higher_sequence(
     )
     response = await secretary.post(url, data=values)
     assert response.status_code == 303, response.text
-    await smtp_sink.wait_for(4)
+    smtp_sink.received(4)
 
     [_, updated] = smtp_sink.to("rahim@example.org")
     method, event = calendar_of(updated)

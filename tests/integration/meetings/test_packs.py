@@ -15,6 +15,8 @@ from govhub.meetings.packs import pack_for, pack_version
 from govhub.meetings.tables import Action, Meeting, Paper
 from tests.integration.meetings.test_papers import board, docx_bytes, own_var_dir, pdf_bytes, upload
 
+pytestmark = pytest.mark.pdf  # WeasyPrint's system libraries: see tests/conftest.py
+
 __all__ = ["board", "get_pack", "own_var_dir"]  # shared with the papers and confidentiality tests
 
 SECRET_TITLE = "Proposed closure of Mile End clinic"

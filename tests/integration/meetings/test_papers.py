@@ -184,6 +184,7 @@ async def test_an_11mb_file_reaches_the_form_and_is_refused_as_too_big(board, se
     assert stored_files(settings) == []
 
 
+@pytest.mark.pdf  # makes a PDF with WeasyPrint (tests/conftest.py)
 async def test_an_empty_file_no_file_and_no_title_are_each_explained(board):
     secretary, meeting, item = board["secretary"], board["meeting"], board["item"]
     empty = await upload(secretary, meeting, item, file=("notes.pdf", b"", "application/pdf"))
@@ -206,7 +207,7 @@ async def test_an_empty_file_no_file_and_no_title_are_each_explained(board):
 @pytest.mark.parametrize(
     ("filename", "make", "kind", "content_type"),
     [
-        ("Budget 2026.pdf", pdf_bytes, "pdf", "application/pdf"),
+        pytest.param("Budget 2026.pdf", pdf_bytes, "pdf", "application/pdf", marks=pytest.mark.pdf),
         (
             "Strategy.docx",
             docx_bytes,
@@ -258,6 +259,7 @@ async def test_each_accepted_type_is_stored_audited_and_downloads_unchanged(
     assert download.headers["x-content-type-options"] == "nosniff"
 
 
+@pytest.mark.pdf  # makes a PDF with WeasyPrint (tests/conftest.py)
 async def test_the_download_headers_name_the_file_safely_in_any_language(board):
     response = await upload(
         board["secretary"],
@@ -278,6 +280,7 @@ async def test_the_download_headers_name_the_file_safely_in_any_language(board):
     assert download.headers["content-type"] == "application/pdf"
 
 
+@pytest.mark.pdf  # makes a PDF with WeasyPrint (tests/conftest.py)
 async def test_the_public_cannot_download_a_confidential_paper_and_cannot_tell_it_exists(board):
     secretary, public, member = board["secretary"], board["public"], board["member"]
     await upload(
@@ -304,6 +307,7 @@ async def test_the_public_cannot_download_a_confidential_paper_and_cannot_tell_i
     assert outsider.status_code == 404
 
 
+@pytest.mark.pdf  # makes a PDF with WeasyPrint (tests/conftest.py)
 async def test_an_outsider_signed_in_is_refused_a_confidential_paper(
     board, make_user, signed_in_client
 ):
@@ -318,6 +322,7 @@ async def test_an_outsider_signed_in_is_refused_a_confidential_paper(
     assert (await outsider.get(f"/papers/{paper.id}/closure.pdf")).status_code == 404
 
 
+@pytest.mark.pdf  # makes a PDF with WeasyPrint (tests/conftest.py)
 async def test_papers_of_a_draft_agenda_are_only_for_those_who_manage_the_board(board):
     await upload(
         board["secretary"],
@@ -333,6 +338,7 @@ async def test_papers_of_a_draft_agenda_are_only_for_those_who_manage_the_board(
     assert (await board["secretary"].get(url)).status_code == 200
 
 
+@pytest.mark.pdf  # makes a PDF with WeasyPrint (tests/conftest.py)
 async def test_only_the_secretary_may_upload_or_remove(board):
     meeting, item = board["meeting"], board["item"]
     member_page = await board["member"].get(papers_url(meeting, item))
@@ -352,6 +358,7 @@ async def test_only_the_secretary_may_upload_or_remove(board):
     assert signed_out.headers["location"].startswith("/sign-in")
 
 
+@pytest.mark.pdf  # makes a PDF with WeasyPrint (tests/conftest.py)
 async def test_removing_a_paper_deletes_the_row_and_the_file_and_is_audited(board, settings):
     secretary, meeting, item = board["secretary"], board["meeting"], board["item"]
     await upload(
@@ -411,6 +418,7 @@ async def test_with_htmx_the_papers_block_is_swapped_in_place(board):
     assert "<html" not in refused.text
 
 
+@pytest.mark.pdf  # makes a PDF with WeasyPrint (tests/conftest.py)
 async def test_the_papers_page_goes_back_where_it_came_from_but_only_within_the_site(board):
     secretary, meeting, item = board["secretary"], board["meeting"], board["item"]
     agenda = f"/manage/meetings/{meeting.id}/agenda"

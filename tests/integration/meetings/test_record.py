@@ -238,7 +238,8 @@ async def test_only_the_bodys_secretary_and_admins_record_the_meeting(
             if client is stranger
             else csrf_from((await member.get("/dashboard")).text)
         )
-        for path in [*pages, f"{pages[0]}/quorum", f"/manage/meetings/{march}/actions"]:
+        autosave = f"{pages[1]}/items/{board['budget'].id}/notes"
+        for path in [*pages, f"{pages[0]}/quorum", autosave]:
             response = await client.post(path, data={"_csrf": token})
             assert response.status_code == 404, path
     assert await Attendance.count() == 0 and await Action.count() == 0
@@ -250,9 +251,11 @@ async def test_only_the_bodys_secretary_and_admins_record_the_meeting(
 
 
 async def post_minutes(client, meeting, action: str, **data):
+    """The minutes form sent with the button for ``action`` pressed (add_decision, ...)."""
     page = await client.get(f"/manage/meetings/{meeting.id}/minutes")
     return await client.post(
-        f"/manage/meetings/{meeting.id}/{action}", data={**data, "_csrf": csrf_from(page.text)}
+        f"/manage/meetings/{meeting.id}/minutes",
+        data={**data, "action": action, "_csrf": csrf_from(page.text)},
     )
 
 
@@ -264,7 +267,7 @@ async def test_minutes_with_actions_feed_the_action_log_and_the_next_meetings_ma
     dev = board["people"]["police"]
 
     missing = await post_minutes(
-        secretary, march, "actions", action_description="", action_owner_name="Someone"
+        secretary, march, "add_action", action_description="", action_owner_name="Someone"
     )
     assert missing.status_code == 400
     assert "Enter the action" in missing.text and 'value="Someone"' in missing.text
@@ -272,7 +275,7 @@ async def test_minutes_with_actions_feed_the_action_log_and_the_next_meetings_ma
     late = await post_minutes(
         secretary,
         march,
-        "actions",
+        "add_action",
         action_description="Report on vaccination uptake",
         action_owner=str(dev.id),
         action_due_date="2026-04-01",
@@ -282,7 +285,7 @@ async def test_minutes_with_actions_feed_the_action_log_and_the_next_meetings_ma
     await post_minutes(
         secretary,
         march,
-        "actions",
+        "add_action",
         action_description="Write to the housing associations",
         action_owner_name="Housing lead (to be named)",
         action_due_date="2099-01-31",
@@ -360,7 +363,7 @@ async def test_the_public_sees_approved_minutes_of_public_items_only(
     saved = await post_minutes(
         secretary,
         march,
-        "minutes",
+        "save",
         **{
             f"notes-{budget.id}": "The board agreed the budget for 2026 to 2027.",
             f"notes-{contract.id}": "The preferred bidder was Acme Care.",
@@ -370,7 +373,7 @@ async def test_the_public_sees_approved_minutes_of_public_items_only(
     await post_minutes(
         secretary,
         march,
-        "decisions",
+        "add_decision",
         decision_item=str(contract.id),
         decision_text="Award the contract to Acme Care",
     )
@@ -389,11 +392,11 @@ async def test_the_public_sees_approved_minutes_of_public_items_only(
         page = (await secretary.get(f"/manage/meetings/{march.id}/minutes")).text
         approval = page.split('id="approval"')[1]
         assert "June board" in approval and "January board" not in approval
-        wrong = await post_minutes(secretary, march, "minutes/approve", approved_at=str(earlier.id))
+        wrong = await post_minutes(secretary, march, "approve", approved_at=str(earlier.id))
         assert wrong.status_code == 400
         assert "Choose the meeting at which the minutes were approved" in wrong.text
 
-        approved = await post_minutes(secretary, march, "minutes/approve", approved_at=str(june.id))
+        approved = await post_minutes(secretary, march, "approve", approved_at=str(june.id))
         assert approved.status_code == 303
         meeting = await Meeting.objects().where(Meeting.id == march.id).first()
         assert meeting.minutes_state == MinutesState.approved
@@ -407,7 +410,7 @@ async def test_the_public_sees_approved_minutes_of_public_items_only(
         assert "Draft" not in public.text
 
     frozen = await post_minutes(
-        secretary, march, "minutes", **{f"notes-{budget.id}": "Rewritten after the event."}
+        secretary, march, "save", **{f"notes-{budget.id}": "Rewritten after the event."}
     )
     assert frozen.status_code == 400
     assert "These minutes have been approved and can no longer change" in frozen.text
@@ -432,7 +435,7 @@ async def test_declarations_come_from_those_present(board, signed_in_client):
     refused = await post_minutes(
         secretary,
         march,
-        "declarations",
+        "add_declaration",
         declaration_person=str(dev.id),
         declaration_item=str(board["budget"].id),
         interest="Trustee of a bidder",
@@ -442,7 +445,7 @@ async def test_declarations_come_from_those_present(board, signed_in_client):
     added = await post_minutes(
         secretary,
         march,
-        "declarations",
+        "add_declaration",
         declaration_person=str(amina.id),
         declaration_item=str(board["budget"].id),
         interest="Trustee of a bidder",

@@ -13,6 +13,8 @@ from tests.conftest import client_for, csrf_from
 from tests.integration.meetings.test_papers import pdf_bytes
 from tests.integration.meetings.test_record import attendance_form
 
+pytestmark = pytest.mark.pdf  # WeasyPrint's system libraries: see tests/conftest.py
+
 
 @pytest.fixture
 async def csp(app, make_body, make_org, make_person, make_membership, make_user, signed_in_client):
@@ -142,13 +144,16 @@ async def test_a_secretarys_meeting_cycle(csp):
 
     # Minutes with an action...
     minutes_url = f"/manage/meetings/{january.id}/minutes"
-    added = await form_post(
-        secretary,
+    page = await secretary.get(minutes_url)
+    added = await secretary.post(
         minutes_url,
-        f"/manage/meetings/{january.id}/actions",
-        action_description="Write to the landlords on Brick Lane",
-        action_owner_name="Rezaul Hoque",
-        action_due_date="2027-02-01",
+        data={
+            "action": "add_action",  # the minutes form's "Add action" button
+            "action_description": "Write to the landlords on Brick Lane",
+            "action_owner_name": "Rezaul Hoque",
+            "action_due_date": "2027-02-01",
+            "_csrf": csrf_from(page.text),
+        },
     )
     assert added.status_code == 303
 

@@ -41,7 +41,17 @@ _MIGRATE_NOVEMBER = textwrap.dedent(
     async def main():
         result = await run_forwards(app_name="govhub", migration_id="all", fake=False)
         assert result.success, result.message
-        await data_version.install(engine_finder())
+        # Triggers on the tables November had: tables added since are not there yet.
+        engine = engine_finder()
+        if db.is_sqlite(engine):
+            query = "SELECT name FROM sqlite_master WHERE type = 'table'"
+            there = {row["name"] for row in await engine.run_ddl(query)}
+        else:
+            query = "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+            there = {row["tablename"] for row in await engine.run_ddl(query)}
+        tracked = data_version.tracked_tables
+        data_version.tracked_tables = lambda: [t for t in tracked() if t in there]
+        await data_version.install(engine)
         await db.close_engine(engine_finder())
 
     asyncio.run(main())
@@ -198,12 +208,23 @@ ROWS = [
 ]
 
 
+# The tables a November database had (those added since are made by later migrations).
+NOVEMBER_TABLES = (
+    "organisation person body membership plan call_to_action body_call_to_action account "
+    "user_session password_reset_token audit_entry outbox_message meeting_series meeting "
+    "terms_of_reference meeting_change agenda_item agenda_item_call_to_action paper attendance "
+    "declaration decision action reminder feed_token congress_edition congress_session "
+    "congress_registration congress_session_booking congress_call_to_action"
+).split()
+
+
 async def _counts(db: Database) -> dict[str, int]:
     from govhub.piccolo_app import TABLES
 
     return {
         t._meta.tablename: await db.value(f'SELECT COUNT(*) FROM "{t._meta.tablename}"')
         for t in TABLES
+        if t._meta.tablename in NOVEMBER_TABLES
     }
 
 
@@ -229,9 +250,14 @@ async def test_a_november_database_is_upgraded_with_its_rows_and_new_on_delete(
 
     async with Database(url) as db:
         assert await _counts(db) == before
-        assert await db.rows("SELECT name FROM migration WHERE app_name = 'govhub'") == [
-            {"name": BASELINE}
+        names = [
+            r["name"]
+            for r in await db.rows(
+                "SELECT name FROM migration WHERE app_name = 'govhub' ORDER BY name"
+            )
         ]
+        # The twelve November records became the baseline's; later migrations follow it.
+        assert names[0] == BASELINE and all(name > BASELINE for name in names[1:])
         meeting = await db.rows("SELECT title, body, uid FROM meeting")
         assert meeting == [{"title": "Spring meeting", "body": 2, "uid": "m1@govhub"}]
 
@@ -271,8 +297,11 @@ async def test_the_upgraded_schema_is_the_one_a_new_database_gets(november, scra
     async with Database(upgraded) as a, Database(new) as b:
         upgraded_schema, new_schema = await describe(a), await describe(b)
     assert upgraded_schema == new_schema
-    # and the upgrade changed exactly the foreign keys' ON DELETE, nothing else:
-    assert _without_on_delete(old_schema) == _without_on_delete(new_schema)
+    # and the upgrade kept everything November had but the foreign keys' ON DELETE (later
+    # migrations only add to it):
+    old, new = _without_on_delete(old_schema), _without_on_delete(new_schema)
+    for part in old:
+        assert [row for row in old[part] if row not in new[part]] == [], part
     assert old_schema["foreign keys"] != new_schema["foreign keys"]
 
 

@@ -22,7 +22,7 @@ async def wait_for_heartbeat(worker: str, seconds: float = 20.0) -> WorkerHeartb
 
 
 async def test_a_job_enqueued_with_no_redis_runs_inside_the_web_process(make_app):
-    app = await make_app(redis_url="")
+    app = await make_app(redis_url="", worker=True)
     assert app.state.settings.embedded_queue
     job = await app.state.queue.enqueue_job("heartbeat", _job_id=f"test-{uuid.uuid4()}")
     assert await job.result(timeout=10) == "embedded"
@@ -43,7 +43,8 @@ async def test_the_same_job_runs_through_govhub_worker_on_real_redis(engine, red
     await pool.ping()  # a Redis that is down fails the test here, clearly
     worker = subprocess.Popen(
         [sys.executable, "-m", "govhub.cli", "worker"],
-        env={**os.environ, "GOVHUB_REDIS_URL": redis_url},
+        # DEBUG: arq's own lines too (at INFO only jobs that did something are logged).
+        env={**os.environ, "GOVHUB_REDIS_URL": redis_url, "GOVHUB_LOG_LEVEL": "DEBUG"},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -58,6 +59,7 @@ async def test_the_same_job_runs_through_govhub_worker_on_real_redis(engine, red
         output, _ = worker.communicate(timeout=20)
         await pool.aclose()
     assert "Starting worker" in output
+    assert f"job=heartbeat job_id={job.job_id}" in output  # govhub's own line for the job
 
 
 async def test_a_standalone_worker_gives_its_jobs_its_own_queue(engine, monkeypatch):
@@ -73,3 +75,64 @@ async def test_a_standalone_worker_gives_its_jobs_its_own_queue(engine, monkeypa
     pool = object()  # the worker's arq pool, as arq gives it in ctx["redis"]
     await worker._startup({"redis": pool})
     assert queue.get_queue() is pool
+
+
+@pytest.mark.no_db
+async def test_the_embedded_redis_answers_what_arqs_worker_asks_as_it_starts():
+    """fakeredis has no INFO; the embedded pool's pipelines answer it (arq logs it at start-up),
+    and every other command in the same pipeline still goes to fakeredis, in order."""
+    from arq.connections import log_redis_info
+
+    from govhub.queue import EmbeddedRedis
+
+    pool = EmbeddedRedis()
+    try:
+        await pool.set("k", "v")
+        lines = []
+        await log_redis_info(pool, lines.append)
+        assert lines == ["redis_version=embedded mem_usage=? clients_connected=? db_keys=1"]
+        async with pool.pipeline(transaction=False) as pipe:
+            pipe.get("k").info().dbsize()
+            assert await pipe.execute() == [b"v", {"redis_version": "embedded"}, 1]
+    finally:
+        await pool.aclose()
+
+
+async def record(ctx, value, *, also=None):
+    InlineSettings.calls.append((dict(ctx), value, also))
+    return value * 2
+
+
+async def broken(ctx):
+    raise ValueError("the mail server said no")
+
+
+class InlineSettings:
+    calls: list = []
+    functions = [record, broken]
+
+
+async def test_inline_jobs_run_at_once_with_a_workers_ctx_and_once_per_job_id(engine):
+    from govhub.queue import InlineJobs
+
+    InlineSettings.calls.clear()
+    jobs = InlineJobs(InlineSettings, redis="the pool")
+    job = await jobs.enqueue_job("record", 21, also="x", _job_id="one")
+    assert await job.result() == 42
+    [(ctx, value, also)] = InlineSettings.calls
+    assert (value, also) == (21, "x")
+    assert ctx["redis"] == "the pool" and ctx["job_id"] == "one" and ctx["job_try"] == 1
+    assert {"enqueue_time", "score", "worker_name"} <= set(ctx)
+    assert await jobs.enqueue_job("record", 21, _job_id="one") is None  # its result is kept
+    assert len(InlineSettings.calls) == 1
+
+    async with engine.transaction():
+        with pytest.raises(RuntimeError, match="after commit"):
+            await jobs.enqueue_job("record", 1)
+    assert len(InlineSettings.calls) == 1
+
+    # A job that fails does not fail whoever enqueued it (a request that has committed); it is
+    # kept for the test to see, as a worker's log would show it.
+    await jobs.enqueue_job("broken")
+    [(name, error)] = jobs.failures
+    assert name == "broken" and str(error) == "the mail server said no"
