@@ -136,18 +136,20 @@ async def ready_or_queued(pack: Pack) -> Path | None:
     With no job queue in this process, the pack is built here and now.
     Raises :class:`PdfUnavailable` when no PDF can be made.
     """
-    version = pack_version(pack)
-    path = stored_pack(pack.meeting.id, version, pack.kind)
-    if path is not None:
+    meeting_id, version = pack.meeting.id, pack_version(pack)
+
+    def stored() -> Path | None:
+        if has_failed(meeting_id, version, pack.kind):
+            raise PdfUnavailable(f"the {pack.kind} pack of meeting {meeting_id} failed to build")
+        return stored_pack(meeting_id, version, pack.kind)
+
+    if (path := stored()) is not None:
         return path
     check_pdf_available()
-    if has_failed(pack.meeting.id, version, pack.kind):
-        raise PdfUnavailable(f"the {pack.kind} pack of meeting {pack.meeting.id} failed to build")
     if queue.current_queue() is None:
         return await build_pack(pack)
-    await queue_pack_build(pack.meeting.id, preview=pack.is_draft)
-    # A queue that runs its jobs as they are queued (the tests') has built it already.
-    return stored_pack(pack.meeting.id, version, pack.kind)
+    await queue_pack_build(meeting_id, preview=pack.is_draft)
+    return stored()  # a queue that runs its jobs as they are queued (the tests') built it
 
 
 # Rendering.

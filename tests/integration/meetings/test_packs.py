@@ -345,3 +345,16 @@ async def test_the_version_changes_with_what_the_pack_shows_and_nothing_else(rec
 async def test_a_draft_agendas_packs_are_built_only_for_a_preview(papers, settings):
     await papers["meeting"].update_self({"agenda_state": "draft"})
     assert await packs_build.build_meeting_packs({}, papers["meeting"].id) == []
+
+
+async def test_a_pack_that_fails_to_build_is_said_to_be_unavailable(papers, monkeypatch):
+    async def broken(pack):
+        raise RuntimeError("the layout failed")
+
+    monkeypatch.setattr(packs_build, "render_pack_pdf", broken)
+    await papers["meeting"].update_self({"venue": "Mulberry Place"})  # a version not built yet
+    response = await get_pack(papers["public"], pack_url(papers["meeting"]))
+    assert response.status_code == 503
+    assert "The PDF of this pack cannot be made at the moment" in response.text
+    again = await papers["public"].get(pack_url(papers["meeting"]))
+    assert again.status_code == 503  # said at once, not built again on every request
