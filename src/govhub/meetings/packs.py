@@ -205,7 +205,9 @@ async def _action_log(meeting: Meeting, previous: Meeting | None, viewer: Princi
 def pack_version(pack: Pack) -> str:
     """A short hash of everything ``pack`` shows: a new version whenever any of it changes
     (an item, a paper's file, the previous minutes, an action), the same one otherwise."""
-    plain = json.dumps([LAYOUT, _plain(pack)], sort_keys=True, default=str)
+    # The site's address too: the PDF prints the address of each paper not bound in.
+    shown = [LAYOUT, get_settings().base_url, _plain(pack)]
+    plain = json.dumps(shown, sort_keys=True, default=str)
     return hashlib.sha256(plain.encode()).hexdigest()[:24]
 
 
