@@ -27,6 +27,7 @@ from govhub.mail.jobs import MAX_ATTEMPTS, send_outbox_message
 from govhub.mail.services import requeue_stranded_mail
 from govhub.meetings import invitations
 from govhub.meetings.invitations import queue_due_invites
+from govhub.meetings.packs_build import build_meeting_packs
 from govhub.system import heartbeat
 
 __all__ = [
@@ -56,6 +57,8 @@ JOBS = [
     heartbeat,
     # arq must not give up on a send before the job itself does (it counts its own tries).
     func(send_outbox_message, max_tries=MAX_ATTEMPTS + 2, keep_result=0),
+    # No result kept: a pack whose build was cut short is queued again when next asked for.
+    func(build_meeting_packs, keep_result=0),
 ]
 """Jobs enqueued by name (:func:`govhub.queue.enqueue`)."""
 

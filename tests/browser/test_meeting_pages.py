@@ -54,7 +54,9 @@ async def find_the_meeting_in_the_calendar(page: Page) -> str:
 
     calendar = page.locator(".govhub-calendar")
     first_december = calendar.locator("td:not(.govhub-calendar__other)").filter(
-        has=page.locator(".govhub-calendar__day", has_text=re.compile(r"^1\b"))  # "1 (today)" on the day itself
+        has=page.locator(
+            ".govhub-calendar__day", has_text=re.compile(r"^1\b")
+        )  # "1 (today)" on the day itself
     )
     await first_december.get_by_role("link", name=re.compile(r"CSP$")).click()
     await expect(page).to_have_url(MEETING_URL)

@@ -59,7 +59,12 @@ async def download_the_pack_and_the_invite(mark: Page) -> None:
     await assert_accessible(mark, "the meeting page, as a member")
     pack = mark.get_by_role("link", name=re.compile(r"Download the agenda pack \(PDF\)"))
     await expect(pack).to_contain_text("including confidential items")  # he is a member
-    response = await mark.request.get(await pack.get_attribute("href"))
+    href = await pack.get_attribute("href")
+    for _ in range(120):  # the pack is built by a job: "being prepared" (202) until then
+        response = await mark.request.get(href)
+        if response.status != 202:
+            break
+        await mark.wait_for_timeout(250)
     assert response.status == 200
     assert response.headers["content-type"] == "application/pdf"
     assert (await response.body()).startswith(b"%PDF-")

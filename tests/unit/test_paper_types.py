@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from govhub.meetings.file_kinds import content_disposition, display_name, download_name, sniff_kind
-from govhub.meetings.packs import format_when, static_file_for
+from govhub.meetings.packs import format_when
+from govhub.meetings.packs_build import static_file_for
 
 pytestmark = pytest.mark.no_db
 

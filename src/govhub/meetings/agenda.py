@@ -18,6 +18,7 @@ from govhub.mail.services import dispatch_all
 from govhub.meetings import invitations as invites
 from govhub.meetings._common import reread_locked
 from govhub.meetings.numbering import base_number, next_number, number_after, placements
+from govhub.meetings.packs_store import queue_pack_build
 from govhub.meetings.supplements import note_change
 from govhub.meetings.tables import (
     SCHEDULE_12A,
@@ -356,4 +357,5 @@ async def publish_agenda(actor: Principal, meeting: Meeting) -> Meeting:
         )
         messages = await invites.meeting_changed(meeting.id, "published")
     await dispatch_all(messages)
+    await queue_pack_build(meeting.id)
     return meeting

@@ -1,68 +1,99 @@
-"""Agenda packs: a meeting's agenda and papers as one print-friendly page, or one PDF.
+"""Agenda packs: what a meeting's pack holds, for the public or for members, and its version.
 
-Who you are decides which pack you get. The public pack leaves confidential items out
-entirely; the members' pack (the body's members and admins) marks them "Confidential".
-Only published agendas have packs, except that those who manage the body may preview a draft.
+Two packs per meeting. The public pack holds what anyone may read: the public items (an exempt
+item keeps only its number, "not for publication"), the previous public meeting's approved
+minutes and the actions the public may see. The members' pack reads the record as any member
+of the body would (:func:`govhub.meetings.visibility.members_view`): every item, the previous
+meeting's minutes in draft for approval, and the whole action log. Only published agendas have
+packs, except that those who manage the body may preview a draft.
+
+A pack's version is a hash of everything it shows: the PDF is built once per version by a job
+(:mod:`govhub.meetings.packs_build`) and served from storage (:mod:`govhub.meetings.packs_store`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import io
-import logging
-import mimetypes
-from collections.abc import Callable
+import hashlib
+import json
 from dataclasses import dataclass
-from pathlib import Path
-from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
-import anyio
-import anyio.to_thread
+from piccolo.table import Table
 
 from govhub import clock
 from govhub.errors import NotFound
-from govhub.governance.principal import Principal
+from govhub.governance.principal import ANONYMOUS, Principal
 from govhub.meetings import file_kinds
 from govhub.meetings import papers as paper_files
-from govhub.meetings.access import can_see_confidential, load_meeting
-from govhub.meetings.tables import AgendaItem, AgendaState, Meeting, MeetingStatus, Paper
-from govhub.settings import PROJECT_ROOT, get_settings
+from govhub.meetings.access import can_see_confidential, can_see_minutes, load_meeting
+from govhub.meetings.minutes import MinutesRecord, agenda_items, minutes_record
+from govhub.meetings.tables import (
+    Action,
+    ActionStatus,
+    AgendaItem,
+    AgendaState,
+    Meeting,
+    MeetingStatus,
+    MinutesState,
+    Paper,
+)
+from govhub.meetings.visibility import members_view, visible_actions, visible_meetings
+from govhub.settings import get_settings
 from govhub.validation import slugify
 
 __all__ = [
-    "PACK_BASE_URL",
+    "ActionLog",
     "Pack",
     "PackItem",
-    "PdfUnavailable",
+    "PreviousMinutes",
     "cache_control",
     "format_when",
     "load_pack",
     "pack_context",
     "pack_filename",
+    "pack_for",
+    "pack_version",
     "print_url",
-    "render_pack_pdf",
-    "static_file_for",
 ]
 
-logger = logging.getLogger(__name__)
-
-STATIC_DIR = PROJECT_ROOT / "static"
-PACK_BASE_URL = "https://govhub.invalid/"
-"""The pack's base URL for WeasyPrint: only ``/static/...`` under it is served, from disk."""
-
-_PDF_RENDERS_AT_ONCE = 2
-
-
-class PdfUnavailable(Exception):
-    """WeasyPrint cannot be loaded here (usually: Pango is not installed)."""
+LAYOUT = "2"
+"""Part of every pack's version: raise it when the pack's templates or stamping change, so
+packs stored by the old code are built again."""
 
 
 @dataclass(frozen=True)
 class PackItem:
-    number: str  # the item's number as published
-    item: AgendaItem
+    """An agenda item in a pack. ``item`` is None for an exempt item in the public pack: only
+    its number shows, so both packs number every item alike."""
+
+    number: str
+    item: AgendaItem | None
     papers: list[Paper]
+
+
+@dataclass(frozen=True)
+class PreviousMinutes:
+    """The minutes of the body's previous meeting; ``record`` is None while the reader may not
+    read them yet (the public, before they are approved)."""
+
+    meeting: Meeting
+    record: MinutesRecord | None
+    numbers: dict[int, str]
+
+
+@dataclass(frozen=True)
+class ActionLog:
+    """Actions from earlier meetings: still open (matters arising), and done since the
+    previous meeting."""
+
+    still_open: list[Action]
+    done: list[Action]
+    as_of: dt.date  # "overdue" means overdue by the day of the meeting
+
+    def is_overdue(self, action: Action) -> bool:
+        return bool(action.due_date) and action.due_date < self.as_of
 
 
 @dataclass(frozen=True)
@@ -71,27 +102,138 @@ class Pack:
     items: list[PackItem]
     for_members: bool
     is_draft: bool
+    previous: PreviousMinutes | None
+    actions: ActionLog
 
     @property
-    def pdf_papers(self) -> list[tuple[PackItem, Paper]]:
-        return [(entry, p) for entry in self.items for p in entry.papers if p.kind == "pdf"]
+    def kind(self) -> str:
+        """``members`` or ``public``: which of a meeting's two packs this is."""
+        return "members" if self.for_members else "public"
+
+    @property
+    def papers(self) -> list[tuple[PackItem, Paper]]:
+        return [(entry, p) for entry in self.items for p in entry.papers]
 
 
 async def load_pack(meeting_id: int, principal: Principal) -> Pack:
     """The pack ``principal`` may read, or 404 (an unpublished agenda, a hidden meeting)."""
     meeting = await load_meeting(meeting_id, principal)
     body_id = meeting.body.id
-    is_draft = meeting.agenda_state != AgendaState.published
-    if is_draft and not principal.can_manage_body(body_id):
+    if meeting.agenda_state != AgendaState.published and not principal.can_manage_body(body_id):
         raise NotFound()
-    for_members = can_see_confidential(principal, body_id)
-    query = AgendaItem.objects().where(AgendaItem.meeting == meeting.id)
-    if not for_members:
-        query = query.where(AgendaItem.is_confidential.eq(False))
-    items = await query.order_by(AgendaItem.position, AgendaItem.id)
-    grouped = await paper_files.papers_by_item([item.id for item in items])
-    entries = [PackItem(number=item.number, item=item, papers=grouped[item.id]) for item in items]
-    return Pack(meeting=meeting, items=entries, for_members=for_members, is_draft=is_draft)
+    return await pack_for(meeting, for_members=can_see_confidential(principal, body_id))
+
+
+async def pack_for(meeting: Meeting, *, for_members: bool) -> Pack:
+    """The members' or the public pack of ``meeting`` (its body loaded), whoever asks."""
+    body_id = meeting.body.id
+    viewer = members_view(body_id) if for_members else ANONYMOUS
+    items = await agenda_items(meeting)
+    grouped = await paper_files.papers_by_item([i.id for i in items if for_members or _public(i)])
+    numbers = item_numbers(items)
+    entries = [
+        PackItem(number=numbers[item.id], item=item, papers=grouped[item.id])
+        if for_members or _public(item)
+        else PackItem(number=numbers[item.id], item=None, papers=[])
+        for item in items
+    ]
+    previous = await _previous_meeting(meeting, viewer)
+    return Pack(
+        meeting=meeting,
+        items=entries,
+        for_members=for_members,
+        is_draft=meeting.agenda_state != AgendaState.published,
+        previous=await _previous_minutes(previous, viewer, for_members) if previous else None,
+        actions=await _action_log(meeting, previous, viewer),
+    )
+
+
+def _public(item: AgendaItem) -> bool:
+    return not item.is_confidential
+
+
+def item_numbers(items: list[AgendaItem]) -> dict[int, str]:
+    """Each item's number as the agenda published it ("7", "6a"): the same in every view."""
+    return {item.id: item.number or str(item.position) for item in items}
+
+
+async def _previous_meeting(meeting: Meeting, viewer: Principal) -> Meeting | None:
+    """The body's last meeting before this one that ``viewer`` may see and that took place."""
+    return (
+        await Meeting.objects(Meeting.body)
+        .where(
+            visible_meetings(viewer)
+            & (Meeting.body == meeting.body.id)
+            & (Meeting.starts_at < meeting.starts_at)
+            & (Meeting.status != MeetingStatus.cancelled)
+        )
+        .order_by(Meeting.starts_at, ascending=False)
+        .first()
+    )
+
+
+async def _previous_minutes(
+    previous: Meeting, viewer: Principal, for_members: bool
+) -> PreviousMinutes:
+    readable = previous.minutes_state != MinutesState.none and can_see_minutes(viewer, previous)
+    record = await minutes_record(previous, confidential=for_members) if readable else None
+    numbers = item_numbers(await agenda_items(previous)) if readable else {}
+    return PreviousMinutes(meeting=previous, record=record, numbers=numbers)
+
+
+async def _action_log(meeting: Meeting, previous: Meeting | None, viewer: Principal) -> ActionLog:
+    """The actions ``viewer`` may see from the body's earlier meetings."""
+    rows = await Action.objects(Action.owner, Action.organisation, Action.meeting).where(
+        visible_actions(viewer, meeting.body.id) & (Action.meeting.starts_at < meeting.starts_at)
+    )
+    since = previous.starts_at.date() if previous else dt.date.min
+    due_first = sorted(rows, key=lambda a: (a.due_date is None, a.due_date or dt.date.max, a.id))
+    return ActionLog(
+        still_open=[a for a in due_first if a.status == ActionStatus.open],
+        done=[
+            a
+            for a in due_first
+            if a.status == ActionStatus.done and a.completed_on and a.completed_on >= since
+        ],
+        as_of=meeting.starts_at.astimezone(get_settings().zone).date(),
+    )
+
+
+# The version: everything the pack shows, hashed.
+
+
+def pack_version(pack: Pack) -> str:
+    """A short hash of everything ``pack`` shows: a new version whenever any of it changes
+    (an item, a paper's file, the previous minutes, an action), the same one otherwise."""
+    # The site's address too: the PDF prints the address of each paper not bound in.
+    shown = [LAYOUT, get_settings().base_url, _plain(pack)]
+    plain = json.dumps(shown, sort_keys=True, default=str)
+    return hashlib.sha256(plain.encode()).hexdigest()[:24]
+
+
+_NOT_SHOWN = frozenset(
+    {"created_at", "invites_sent_at", "sequence", "stored_name", "uid", "updated_at", "uploaded_by"}
+)
+"""Columns no pack shows: changing them (the invitations going out, say) is no new version."""
+
+
+def _plain(value):
+    if isinstance(value, Table):
+        return {
+            column._meta.name: _plain(getattr(value, column._meta.name, None))
+            for column in value._meta.columns
+            if column._meta.name not in _NOT_SHOWN
+        }
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+# What the templates need.
 
 
 def cache_control(pack: Pack) -> str:
@@ -124,27 +266,30 @@ def pack_context(
     *,
     pdf: bool,
     attached: dict[int, int] | None = None,
-    starts: dict[int, int] | None = None,
+    pages: dict[str, int] | None = None,
 ) -> dict:
     """What ``meetings/pack.html`` needs.
 
-    For the PDF: ``attached`` maps the papers appended to it to their number of pages,
-    ``starts`` to the page of the pack each begins on.
+    For the PDF: ``attached`` maps the PDF papers bound into it to their number of pages, and
+    ``pages`` the page each item's papers (``item-<number>-papers``) and each paper
+    (``paper-<id>``) begins on.
     """
     meeting = pack.meeting
+    zone = get_settings().zone
+    previous = pack.previous
     return {
         "pack": pack,
         "meeting": meeting,
         "body_name": meeting.body.name,
-        "when": format_when(meeting.starts_at, meeting.ends_at, get_settings().zone),
+        "when": format_when(meeting.starts_at, meeting.ends_at, zone),
+        "previous_when": (format_when(previous.meeting.starts_at, None, zone) if previous else ""),
         "is_cancelled": meeting.status == MeetingStatus.cancelled,
         "pdf": pdf,
         "attached": attached or {},
-        "starts": starts or {},
+        "pages": pages or {},
         "download_url": paper_files.download_url,
         "format_size": file_kinds.format_size,
         "kind_labels": file_kinds.KIND_LABELS,
-        "pdf_url": f"/meetings/{meeting.id}/pack.pdf",
         "print_url": print_url,
         "produced_at": clock.now(),
     }
@@ -166,114 +311,3 @@ def pack_filename(pack: Pack) -> str:
     if pack.is_draft:
         name += "-draft"
     return f"{name}.pdf"
-
-
-def static_file_for(url: str) -> Path | None:
-    """The file under static/ that a pack URL names, or None for anything else."""
-    base = urlsplit(PACK_BASE_URL)
-    parts = urlsplit(url)
-    if (parts.scheme, parts.netloc) != (base.scheme, base.netloc):
-        return None
-    relative = unquote(parts.path).removeprefix("/")
-    if not relative.startswith("static/"):
-        return None
-    path = (PROJECT_ROOT / relative).resolve()
-    if not path.is_relative_to(STATIC_DIR.resolve()) or not path.is_file():
-        return None
-    return path
-
-
-_limiter: anyio.CapacityLimiter | None = None
-
-
-def _pdf_limiter() -> anyio.CapacityLimiter:
-    """PDF rendering is CPU-heavy: a few at a time, so uploads and pages keep their threads."""
-    global _limiter
-    if _limiter is None:
-        _limiter = anyio.CapacityLimiter(_PDF_RENDERS_AT_ONCE)
-    return _limiter
-
-
-def _import_weasyprint():
-    try:
-        import weasyprint
-        from weasyprint.urls import URLFetcher, URLFetcherResponse
-    except (ImportError, OSError) as exc:  # OSError: the Pango library is missing
-        raise PdfUnavailable(str(exc)) from exc
-
-    class StaticOnlyFetcher(URLFetcher):
-        """Serves the pack's stylesheet from disk; nothing else, and never the network."""
-
-        def fetch(self, url, headers=None):
-            path = static_file_for(url)
-            if path is None:
-                raise ValueError(f"the pack may not load {url}")
-            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
-
-    return weasyprint, StaticOnlyFetcher
-
-
-async def render_pack_pdf(pack: Pack, render_html: Callable[[dict], str]) -> bytes:
-    """The pack as a tagged PDF, its PDF papers appended, rendered in a worker thread.
-
-    ``render_html`` turns :func:`pack_context` into the HTML of ``meetings/pack.html``.
-    Raises :class:`PdfUnavailable` when WeasyPrint cannot be loaded.
-    """
-    weasyprint, fetcher = _import_weasyprint()
-
-    def layout(attached: dict[int, int], starts: dict[int, int], total: int | None):
-        html = render_html(pack_context(pack, pdf=True, attached=attached, starts=starts))
-        # With papers appended, "Page n of N" counts their pages too: N is given, not counted.
-        extra = [weasyprint.CSS(string=_page_total_css(total))] if total else []
-        document = weasyprint.HTML(string=html, base_url=PACK_BASE_URL, url_fetcher=fetcher())
-        return document.render(stylesheets=extra, pdf_tags=True)
-
-    def build() -> bytes:
-        from pypdf import PdfWriter
-
-        readable = [(e, p, r) for e, p in pack.pdf_papers if (r := _open_pdf(p)) is not None]
-        attached = {paper.id: len(reader.pages) for _, paper, reader in readable}
-        # First lay out with wide stand-in page numbers, then with the real ones (once more
-        # in the rare case the real numbers move the agenda onto another page).
-        document = layout(attached, dict.fromkeys(attached, 999), None)
-        for _ in range(3 if attached else 0):
-            agenda_pages = len(document.pages)
-            starts, page = {}, agenda_pages + 1
-            for paper_id, count in attached.items():
-                starts[paper_id], page = page, page + count
-            document = layout(attached, starts, page - 1)
-            if len(document.pages) == agenda_pages:
-                break
-        pdf = document.write_pdf(pdf_tags=True)
-        if not readable:
-            return pdf
-        writer = PdfWriter(clone_from=io.BytesIO(pdf))
-        for entry, paper, reader in readable:
-            writer.append(reader, outline_item=f"{entry.number}. {paper.title}")
-        out = io.BytesIO()
-        writer.write(out)
-        return out.getvalue()
-
-    return await anyio.to_thread.run_sync(build, limiter=_pdf_limiter())
-
-
-def _page_total_css(total: int) -> str:
-    # A user stylesheet: "!important" lets it win over pack.css's counter(pages).
-    footer = f'content: "Page " counter(page) " of {int(total)}" !important;'
-    return f"@page {{ @bottom-center {{ {footer} }} }}"
-
-
-def _open_pdf(paper: Paper):
-    """A reader for a PDF paper, or None when it cannot be appended (missing, encrypted, broken):
-    such a paper is listed as available to download instead."""
-    from pypdf import PdfReader
-
-    try:
-        reader = PdfReader(paper_files.paper_path(paper))
-        if reader.is_encrypted or len(reader.pages) == 0:
-            return None
-        return reader
-    except Exception:  # any failure to parse means "not appended", never a failed pack
-        logger.warning("paper %s could not be appended to a pack", paper.id, exc_info=True)
-        return None

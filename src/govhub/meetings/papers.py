@@ -29,6 +29,7 @@ from govhub.meetings.file_kinds import (
     display_name,
     sniff_kind,
 )
+from govhub.meetings.packs_store import queue_pack_build
 from govhub.meetings.supplements import note_change
 from govhub.meetings.tables import AgendaChangeKind, AgendaItem, AgendaState, Meeting, Paper
 from govhub.settings import get_settings
@@ -193,6 +194,7 @@ async def upload_paper(
     except BaseException:
         (papers_dir() / stored.name).unlink(missing_ok=True)
         raise
+    await queue_pack_build(meeting.id)
     return paper
 
 
@@ -261,6 +263,7 @@ async def remove_paper(actor: Principal, meeting: Meeting, paper: Paper) -> None
         paper_path(paper).unlink(missing_ok=True)
     except (OSError, ValueError):
         logger.exception("could not delete the file of removed paper %s", paper.id)
+    await queue_pack_build(meeting.id)
 
 
 async def papers_for_item(item: AgendaItem) -> list[Paper]:

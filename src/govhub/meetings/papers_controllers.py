@@ -11,7 +11,7 @@ from litestar.params import FromQuery
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import File, Redirect, Template
 
-from govhub.meetings import file_kinds, packs, papers
+from govhub.meetings import file_kinds, packs, packs_build, papers
 from govhub.meetings.deps import (
     DOWNLOAD,
     MANAGED_ITEM,
@@ -33,6 +33,7 @@ __all__ = ["PapersController"]
 logger = logging.getLogger(__name__)
 
 MANAGE = "/manage/meetings/{meeting_id:int}/items/{item_id:int}/papers"
+PACK_RETRY_SECONDS = 5
 
 
 def _papers_page(
@@ -197,10 +198,10 @@ class PapersController(Controller):
 
     @get("/meetings/{meeting_id:int}/pack.pdf", name="meeting_pack_pdf", dependencies=PACK)
     async def pack_pdf(self, request: Request, pack: ReadablePack) -> Response:
-        template = request.app.template_engine.get_template("meetings/pack.html")
+        """The pack's stored PDF; while it is being built, a page saying so (202)."""
         try:
-            pdf = await packs.render_pack_pdf(pack, lambda context: template.render(**context))
-        except packs.PdfUnavailable as exc:
+            path = await packs_build.ready_or_queued(pack)
+        except packs_build.PdfUnavailable as exc:
             logger.error("agenda pack PDF unavailable: %s", exc)
             return Template(
                 template_name="errors/error.html",
@@ -212,11 +213,35 @@ class PapersController(Controller):
                     "You can still read and print the pack from its web page.",
                 },
             )
-        return Response(
-            pdf,
+        if path is None:
+            return _pack_preparing(request, pack)
+        return File(
+            path=path,
             media_type="application/pdf",
             headers={
                 "content-disposition": file_kinds.content_disposition(packs.pack_filename(pack)),
                 "cache-control": packs.cache_control(pack),
             },
         )
+
+
+def _pack_preparing(request: Request, pack: packs.Pack) -> Response:
+    """202 Accepted: the pack is being built. Browsers get a page that asks again by itself."""
+    headers = {
+        "retry-after": str(PACK_RETRY_SECONDS),
+        "refresh": str(PACK_RETRY_SECONDS),
+        "cache-control": "no-store",
+    }
+    if "text/html" not in request.headers.get("accept", ""):
+        return Response(
+            "The agenda pack is being prepared. Try again in a few seconds.",
+            status_code=202,
+            media_type="text/plain",
+            headers=headers,
+        )
+    return Template(
+        template_name="meetings/pack_preparing.html",
+        status_code=202,
+        headers=headers,
+        context={"meeting": pack.meeting, "for_members": pack.for_members},
+    )

@@ -26,6 +26,7 @@ from govhub.meetings.tables import (
     Paper,
 )
 from tests.conftest import client_for
+from tests.integration.meetings.test_packs import get_pack
 from tests.integration.meetings.test_papers import own_var_dir, pdf_bytes, upload
 
 __all__ = ["own_var_dir"]
@@ -244,17 +245,19 @@ async def _public_urls(app, record) -> list[str]:
 async def test_no_confidential_marker_reaches_any_public_page_file_or_feed(record):
     app = record["app"]
     visitor = client_for(app)
-    seen_ok = 0
+    seen_ok = packs_read = 0
     leaks = []
     for url in await _public_urls(app, record):
-        response = await visitor.get(url)
+        response = await get_pack(visitor, url)  # a pack's PDF is built first (202 until then)
         assert response.status_code < 500, f"{url}: {response.status_code}"
         if response.status_code != 200:
             continue
         seen_ok += 1
+        packs_read += url.endswith("/pack.pdf")
         text = _text(response)
         leaks += [f"{url}: {kind}" for kind, marker in MARKERS.items() if marker in text]
     assert seen_ok > 15, "the walk reached too few public pages to mean anything"
+    assert packs_read >= 3, "the walk read too few public packs"
     assert not leaks, "confidential matter on public pages:\n" + "\n".join(leaks)
 
 
@@ -287,6 +290,10 @@ async def test_members_see_what_is_confidential_where_members_may(record):
     coming = (await member.get(f"/meetings/{record['meetings'][3].id}")).text
     assert MARKERS["exempt item added in a supplement"] in coming
     assert MARKERS["exempt item's paper named in a supplement"] in coming
-    pack = await member.get(f"/meetings/{past.id}/pack.pdf")
+    pack = await get_pack(member, f"/meetings/{past.id}/pack.pdf")
     assert pack.status_code == 200
     assert MARKERS["exempt paper text"] in _text(pack)
+    # The coming meeting's pack: the draft minutes for approval, and the whole action log.
+    coming = _text(await get_pack(member, f"/meetings/{record['meetings'][3].id}/pack.pdf"))
+    for kind in ["draft minutes notes", "draft minutes action", "confidential action"]:
+        assert MARKERS[kind] in coming, kind
