@@ -14,17 +14,17 @@ from typing import Annotated
 
 from litestar import Controller, get
 from litestar.openapi import ResponseSpec
-from litestar.params import FromPath, HeaderParameter
+from litestar.params import HeaderParameter
 from litestar.response import Response
 
+from govhub.calendar.deps import FEED_OWNER, FeedOwner
 from govhub.calendar.feed_cache import BuiltFeed, built_feed
-from govhub.calendar.feed_tokens import feed_owner
 from govhub.calendar.feeds import CalendarFile
-from govhub.errors import NotFound
+from govhub.governance.deps import BODY, VisibleBody
 from govhub.meetings.calendar import body_calendar, meeting_invite
+from govhub.meetings.deps import MEETING, VisibleMeeting
 from govhub.meetings.papers import PRIVATE
 from govhub.personal.feed import calendar_for
-from govhub.web.guards import Me
 
 __all__ = ["CalendarController"]
 
@@ -116,16 +116,16 @@ class CalendarController(Controller):
         "/meetings/{meeting_id:int}/invite.ics",
         name="meeting_invite",
         summary="One meeting as an iCalendar file",
+        dependencies=MEETING,
         **_FEED,
     )
     async def invite(
         self,
-        principal: Me,
-        meeting_id: FromPath[int],
+        meeting: VisibleMeeting,
         if_none_match: IfNoneMatch = None,
         if_modified_since: IfModifiedSince = None,
     ) -> Response[bytes]:
-        calendar = await meeting_invite(meeting_id, principal)
+        calendar = await meeting_invite(meeting)
         revalidation = Revalidation(if_none_match, if_modified_since)
         return calendar_response(calendar, revalidation, disposition="attachment")
 
@@ -133,16 +133,16 @@ class CalendarController(Controller):
         "/bodies/{slug:str}/calendar.ics",
         name="body_calendar",
         summary="A body's public meetings as a feed",
+        dependencies=BODY,
         **_FEED,
     )
     async def body_feed(
         self,
-        principal: Me,
-        slug: FromPath[str],
+        visible_body: VisibleBody,
         if_none_match: IfNoneMatch = None,
         if_modified_since: IfModifiedSince = None,
     ) -> Response[bytes]:
-        calendar = await body_calendar(slug, principal)
+        calendar = await body_calendar(visible_body)
         revalidation = Revalidation(if_none_match, if_modified_since)
         return calendar_response(calendar, revalidation, disposition="inline")
 
@@ -150,22 +150,19 @@ class CalendarController(Controller):
         "/calendar/{feed:str}",
         name="personal_feed",
         summary="A person's own feed at its secret address",
+        dependencies=FEED_OWNER,
         **_FEED,
     )
     async def personal_feed(
         self,
-        feed: FromPath[str],
+        owner: FeedOwner,
         if_none_match: IfNoneMatch = None,
         if_modified_since: IfModifiedSince = None,
     ) -> Response[bytes]:
         """``/calendar/<token>.ics``: no sign-in (calendar apps have none), the token is the key."""
-        token = feed.removesuffix(".ics")
-        if token == feed or not 20 <= len(token) <= 100:
-            raise NotFound()
-        user = await feed_owner(token)
         # Everything the feed shows follows from these (the email finds congress places).
-        key = ("personal", user.id, user.person, user.email)
-        feed = await built_feed(key, lambda: calendar_for(user))
+        key = ("personal", owner.id, owner.person, owner.email)
+        feed = await built_feed(key, lambda: calendar_for(owner))
         revalidation = Revalidation(if_none_match, if_modified_since)
         response = calendar_response(feed, revalidation, disposition="inline")
         # The address is a secret: keep it out of other sites' logs.

@@ -10,12 +10,8 @@ from collections.abc import Iterable
 from govhub import clock
 from govhub.calendar.feeds import FEED_HISTORY, CalendarFile, partnership_organiser
 from govhub.calendar.ics import CalAddress, CalendarEvent
-from govhub.errors import NotFound
-from govhub.governance.principal import Principal
 from govhub.governance.rules import is_current
-from govhub.governance.services import body_by_slug
 from govhub.governance.tables import Body, Membership, Role
-from govhub.meetings.access import load_meeting
 from govhub.meetings.tables import AgendaState, Meeting, MeetingStatus
 from govhub.settings import Settings, get_settings
 
@@ -131,9 +127,8 @@ def _is_public(meeting: Meeting) -> bool:
     return bool(meeting.is_public) and bool(meeting.body.is_public)
 
 
-async def meeting_invite(meeting_id: int, principal: Principal) -> CalendarFile:
-    """One meeting, for anyone who may see it (404 for anyone else)."""
-    meeting = await load_meeting(meeting_id, principal)
+async def meeting_invite(meeting: Meeting) -> CalendarFile:
+    """One meeting (loaded with its body, by whoever may see it) as a calendar file."""
     organiser = await organiser_for(meeting.body.id)
     day = meeting.starts_at.astimezone(get_settings().zone).date()
     return CalendarFile(
@@ -144,11 +139,8 @@ async def meeting_invite(meeting_id: int, principal: Principal) -> CalendarFile:
     )
 
 
-async def body_calendar(slug: str, principal: Principal) -> CalendarFile:
+async def body_calendar(body: Body) -> CalendarFile:
     """A body's public meetings from the last twelve months on, cancelled ones included."""
-    body = await body_by_slug(slug, principal)
-    if body is None:
-        raise NotFound()
     everything = (
         await Meeting.objects(Meeting.body)
         .where(Meeting.body == body.id)
