@@ -5,6 +5,8 @@ For the body's secretary and admins; anyone else is told "not found".
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+
 from jinja2_fragments.litestar import HTMXBlockTemplate
 from litestar import Controller, Request, get, post
 from litestar.plugins.htmx import HTMXRequest
@@ -107,6 +109,17 @@ async def _after_change(request: HTMXRequest, meeting: Meeting) -> HTMXBlockTemp
     return _to_agenda(request, meeting, "items")
 
 
+async def _changed(
+    request: Request, meeting: Meeting, change: Awaitable
+) -> HTMXBlockTemplate | Redirect:
+    """Make a change to the agenda; on a problem, the agenda again with the message."""
+    try:
+        await change
+    except FormError as error:
+        return await _agenda_page(meeting, errors=error.errors, status_code=400)
+    return await _after_change(request, meeting)
+
+
 class AgendaController(Controller):
     """A meeting's agenda, item by item: the body's secretary and admins only."""
 
@@ -167,32 +180,22 @@ class AgendaController(Controller):
         self, request: HTMXRequest, principal: Me, meeting: ManagedMeeting, item: MeetingItem
     ) -> HTMXBlockTemplate | Redirect:
         values = await form_values(request, "direction")
-        if values["direction"] in {"up", "down"}:
-            try:
-                await agenda.move_item(principal, meeting, item, values["direction"])
-            except FormError as error:
-                return await _agenda_page(meeting, errors=error.errors, status_code=400)
-        return await _after_change(request, meeting)
+        if values["direction"] not in {"up", "down"}:
+            return await _after_change(request, meeting)
+        move = agenda.move_item(principal, meeting, item, values["direction"])
+        return await _changed(request, meeting, move)
 
     @post("/items/{item_id:int}/remove", name="agenda_item_remove")
     async def remove(
         self, request: HTMXRequest, principal: Me, meeting: ManagedMeeting, item: MeetingItem
     ) -> HTMXBlockTemplate | Redirect:
-        try:
-            await agenda.remove_item(principal, meeting, item)
-        except FormError as error:
-            return await _agenda_page(meeting, errors=error.errors, status_code=400)
-        return await _after_change(request, meeting)
+        return await _changed(request, meeting, agenda.remove_item(principal, meeting, item))
 
     @post("/items/{item_id:int}/withdraw", name="agenda_item_withdraw")
     async def withdraw(
         self, request: HTMXRequest, principal: Me, meeting: ManagedMeeting, item: MeetingItem
     ) -> HTMXBlockTemplate | Redirect:
-        try:
-            await agenda.withdraw_item(principal, meeting, item)
-        except FormError as error:
-            return await _agenda_page(meeting, errors=error.errors, status_code=400)
-        return await _after_change(request, meeting)
+        return await _changed(request, meeting, agenda.withdraw_item(principal, meeting, item))
 
     @post("/supplement", name="agenda_supplement_publish")
     async def publish_supplement(
