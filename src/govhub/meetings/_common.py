@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from piccolo.table import Table
+
 from govhub import db as database
+from govhub.audit import services as audit
 from govhub.errors import NotFound
+from govhub.governance.principal import Principal
 from govhub.governance.tables import Membership
 from govhub.meetings.tables import Meeting, MinutesState
 from govhub.validation import FormError
 
 __all__ = [
+    "add_to_minutes",
     "check_minutes_open",
     "db",
     "id_of",
@@ -57,6 +62,23 @@ async def reread_locked(meeting: Meeting) -> Meeting:
 def check_minutes_open(meeting: Meeting) -> None:
     if meeting.minutes_state == MinutesState.approved:
         raise FormError({"minutes": "These minutes have been approved and can no longer change"})
+
+
+async def add_to_minutes(actor: Principal, meeting: Meeting, row: Table, action: str, summary: str):
+    """Save a new part of the minutes (a decision, declaration or action) in one transaction,
+    the minutes becoming a draft, with its audit entry (``action``, e.g. "decision.added")."""
+    async with db().transaction():
+        await row.save()
+        await mark_minutes_drafted(meeting)
+        await audit.record(
+            actor,
+            action,
+            row,
+            body_id=id_of(meeting.body),
+            summary=summary,
+            after=audit.snapshot(row),
+        )
+    return row
 
 
 async def mark_minutes_drafted(meeting: Meeting) -> None:

@@ -9,11 +9,11 @@ from govhub import clock
 from govhub.audit import services as audit
 from govhub.governance.principal import ANONYMOUS, Principal
 from govhub.meetings._common import (
+    add_to_minutes,
     check_minutes_open,
     db,
     id_of,
     int_or_none,
-    mark_minutes_drafted,
     org_id,
 )
 from govhub.meetings.attendance import current_members
@@ -72,18 +72,7 @@ async def add_action(
         organisation=org,
         due_date=due,
     )
-    async with db().transaction():
-        await action.save()
-        await mark_minutes_drafted(meeting)
-        await audit.record(
-            actor,
-            "action.added",
-            action,
-            body_id=id_of(meeting.body),
-            summary=description[:200],
-            after=audit.snapshot(action),
-        )
-    return action
+    return await add_to_minutes(actor, meeting, action, "action.added", description[:200])
 
 
 async def _organisation_of(person_id: int, meeting: Meeting) -> int | None:

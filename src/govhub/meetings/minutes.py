@@ -19,6 +19,7 @@ from govhub.errors import Conflict
 from govhub.governance.principal import Principal
 from govhub.governance.tables import Membership
 from govhub.meetings._common import (
+    add_to_minutes,
     check_minutes_open,
     db,
     id_of,
@@ -226,7 +227,7 @@ async def save_notes(
             else:
                 changed.append((row, text))
         if theirs:
-            titles = {row.id: f"{row.position}. {row.title}" for row in stored}
+            titles = {row.id: f"{row.number}. {row.title}" for row in stored}
             raise NotesConflict(theirs, titles)
         before = {str(row.id): row.notes for row, _ in changed}
         for row, text in changed:
@@ -265,18 +266,8 @@ async def add_declaration(
     if errors:
         raise FormError(errors)
     declaration = Declaration(meeting=meeting.id, item=item, person=person, interest=interest)
-    async with db().transaction():
-        await declaration.save()
-        await mark_minutes_drafted(meeting)
-        await audit.record(
-            actor,
-            "declaration.added",
-            declaration,
-            body_id=id_of(meeting.body),
-            summary=f"{people[person]} declared an interest",
-            after=audit.snapshot(declaration),
-        )
-    return declaration
+    summary = f"{people[person]} declared an interest"
+    return await add_to_minutes(actor, meeting, declaration, "declaration.added", summary)
 
 
 async def remove_declaration(actor: Principal, meeting: Meeting, declaration_id: int) -> None:
@@ -293,18 +284,7 @@ async def add_decision(
     if errors:
         raise FormError(errors)
     decision = Decision(meeting=meeting.id, item=item, text=text)
-    async with db().transaction():
-        await decision.save()
-        await mark_minutes_drafted(meeting)
-        await audit.record(
-            actor,
-            "decision.added",
-            decision,
-            body_id=id_of(meeting.body),
-            summary=text[:200],
-            after=audit.snapshot(decision),
-        )
-    return decision
+    return await add_to_minutes(actor, meeting, decision, "decision.added", text[:200])
 
 
 async def remove_decision(actor: Principal, meeting: Meeting, decision_id: int) -> None:
