@@ -105,7 +105,9 @@ class KeptConnectionSQLiteEngine(SQLiteEngine):
         not wait for a snapshot that went stale); an immediate one waits its turn, up to the
         busy timeout, and is then the only writer: the lock the congress's places rely on.
         """
-        return super().transaction(transaction_type=transaction_type, allow_nested=allow_nested)
+        return _Transaction(
+            engine=self, transaction_type=transaction_type, allow_nested=allow_nested
+        )
 
     async def close(self) -> None:
         spares, self._spares = self._spares, []
@@ -114,6 +116,31 @@ class KeptConnectionSQLiteEngine(SQLiteEngine):
         if self._kept is not None:
             connection, self._kept = self._kept, None
             await connection.close()
+
+
+class _Transaction(SQLiteTransaction):
+    """Piccolo's SQLite transaction, never leaving a connection behind that holds the lock.
+
+    A task cancelled while its ``BEGIN IMMEDIATE`` waits for the write lock (a worker stopped
+    without grace, a request given up) leaves the statement running in aiosqlite's thread:
+    it takes the lock a moment later, and Piccolo, whose ``__aexit__`` never runs for a failed
+    ``__aenter__``, would never give it back, so every writer after it waited out the busy
+    timeout and failed. Here that connection is closed for good (SQLite then lets go of the
+    lock) in a task of its own, which aiosqlite runs after the pending statement.
+    """
+
+    _closing: set[asyncio.Task] = set()
+
+    async def begin(self) -> None:
+        try:
+            await super().begin()
+        except BaseException:
+            lent = self.connection
+            if isinstance(lent, _Lent):
+                closing = asyncio.get_running_loop().create_task(lent.discard())
+                self._closing.add(closing)  # kept until done (the loop holds tasks weakly)
+                closing.add_done_callback(self._closing.discard)
+            raise
 
 
 class _Lent:
@@ -128,6 +155,10 @@ class _Lent:
 
     async def close(self) -> None:
         await self._engine._give_back(self._connection)
+
+    async def discard(self) -> None:
+        """Close it for good (queued behind any statement still running on it)."""
+        await self._connection.close()
 
 
 def make_engine(url: str) -> Engine:
