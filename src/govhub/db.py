@@ -134,7 +134,9 @@ class _Transaction(SQLiteTransaction):
     async def begin(self) -> None:
         try:
             await super().begin()
-        except BaseException:
+        except asyncio.CancelledError:
+            # (Only a cancellation: a BEGIN that failed, "database is locked" after the busy
+            # timeout, has finished and left the connection clean; the places lock asks again.)
             lent = self.connection
             if isinstance(lent, _Lent):
                 closing = asyncio.get_running_loop().create_task(lent.discard())
