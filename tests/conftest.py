@@ -454,3 +454,12 @@ def smtp_sink(settings, monkeypatch):
         yield sink
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def redis_server():
+    """A Redis of this test's own (tests/redis_server.py): ``.stop()``, ``.start()``, ``.url``."""
+    from tests.redis_server import running_redis
+
+    with running_redis() as server:
+        yield server
