@@ -19,6 +19,7 @@ from govhub.calendar.feed_tokens import feed_path, feed_token_for, regenerate_fe
 from govhub.errors import NotFound
 from govhub.mail.services import dispatch
 from govhub.settings import get_settings
+from govhub.web.clients import client_address
 from govhub.web.forms import form_values, safe_next
 from govhub.web.guards import Me, requires_sign_in
 from govhub.web.security import SESSION_COOKIE, session_cookie
@@ -36,10 +37,6 @@ DONE_MESSAGES = {
     "feed-renewed": "Your calendar feed has a new address. The old address no longer works: "
     "subscribe to the new one in your calendar app.",
 }
-
-
-def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 def _page(template: str, status_code: int = 200, **context) -> Template:
@@ -96,7 +93,9 @@ class AccountController(Controller):
             return _page("sign_in.html", 400, values=values, errors=errors, next=target, done=None)
         waits = [
             await _too_many(request, ratelimit.SIGN_IN, f"account:{email}"),
-            await _too_many(request, ratelimit.SIGN_IN_FROM_ADDRESS, f"ip:{_client(request)}"),
+            await _too_many(
+                request, ratelimit.SIGN_IN_FROM_ADDRESS, f"ip:{client_address(request)}"
+            ),
         ]
         wait = max((w for w in waits if w), default=None)
         if wait:
@@ -275,7 +274,7 @@ class AccountController(Controller):
                 },
             )
         wait = await _too_many(
-            request, ratelimit.RESET, f"ip:{_client(request)}", f"account:{email}"
+            request, ratelimit.RESET, f"ip:{client_address(request)}", f"account:{email}"
         )
         if wait:
             return _page(
