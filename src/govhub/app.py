@@ -44,6 +44,7 @@ from govhub.web.errors import exception_handlers
 from govhub.web.guards import provide_principal
 from govhub.web.health import healthz
 from govhub.web.ids import reject_impossible_ids
+from govhub.web.notices import NoticeMiddleware
 from govhub.web.page_cache import PageCache, PageCacheMiddleware
 from govhub.web.robots import robots_txt
 from govhub.web.security import AllowedHosts, SecurityMiddleware, add_security_headers
@@ -136,6 +137,7 @@ def create_app(
         plugins=[HTMXPlugin()],
         middleware=[
             DefineMiddleware(SecurityMiddleware, settings=settings),
+            NoticeMiddleware,
             DefineMiddleware(PageCacheMiddleware, settings=settings, cache=page_cache),
         ],
         before_send=[add_security_headers],

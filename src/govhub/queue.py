@@ -20,7 +20,7 @@ import datetime as dt
 import logging
 import time
 import uuid
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
 from typing import Any, Protocol
 
 import fakeredis
@@ -29,6 +29,7 @@ from arq.cron import CronJob
 from arq.worker import Function, Retry, Worker, func
 from redis.asyncio import ConnectionPool
 from redis.asyncio.client import Pipeline
+from redis.exceptions import RedisError
 
 from govhub.settings import Settings
 
@@ -41,7 +42,10 @@ __all__ = [
     "current_queue",
     "enqueue",
     "get_queue",
+    "hand_over",
+    "handovers_missed",
     "logged",
+    "noting_missed_handovers",
     "set_queue",
     "start_worker",
     "stop_worker",
@@ -95,7 +99,10 @@ async def connect_queue(settings: Settings) -> ArqRedis:
     if settings.embedded_queue:
         return EmbeddedRedis()
     # Connects on first use, so a Redis outage shows on /healthz instead of stopping start-up.
-    return ArqRedis.from_url(settings.redis_url)
+    # Short timeouts: a Redis that does not answer must not hold a saved change's page.
+    return ArqRedis.from_url(
+        settings.redis_url, socket_connect_timeout=HAND_OVER_TIMEOUT, socket_timeout=5
+    )
 
 
 # The queue `enqueue` uses in this process.
@@ -129,6 +136,51 @@ async def enqueue(function: str, *args: Any, **kwargs: Any) -> Any:
     """Queue a job by name (arq's ``enqueue_job``: ``_job_id`` de-duplicates). Call it only after
     the transaction that prompted it has committed."""
     return await get_queue().enqueue_job(function, *args, **kwargs)
+
+
+# Handing over work the database already holds.
+
+HAND_OVER_TIMEOUT = 2.0
+"""Seconds a hand-over waits for the queue before leaving the work to the sweeps."""
+
+_missed: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
+    "govhub_missed_handovers", default=None
+)
+
+
+@contextlib.contextmanager
+def noting_missed_handovers() -> Iterator[list[str]]:
+    """Collect, for the block (a request), the jobs :func:`hand_over` could not queue."""
+    missed: list[str] = []
+    token = _missed.set(missed)
+    try:
+        yield missed
+    finally:
+        _missed.reset(token)
+
+
+def handovers_missed() -> bool:
+    """Did a hand-over in this request find the queue away?"""
+    return bool(_missed.get())
+
+
+async def hand_over(function: str, *args: Any, _tell: bool = True, **kwargs: Any) -> bool:
+    """Queue a job for work the database already holds (an outbox row, a pack that can be asked
+    for again), after the change that made it committed. True when the queue took it.
+
+    A queue that is away (Redis down or not answering) is logged and noted for the page
+    (:func:`handovers_missed`; not with ``_tell=False``, for work no one waits for), never
+    raised: the change is saved, and the sweeps that rebuild work from the database queue the
+    job when the queue is back.
+    """
+    try:
+        await asyncio.wait_for(enqueue(function, *args, **kwargs), HAND_OVER_TIMEOUT)
+    except (RedisError, OSError, TimeoutError) as exc:
+        logger.warning("queue away, %s left for the sweep: %s", function, type(exc).__name__)
+        if _tell and (missed := _missed.get()) is not None:
+            missed.append(function)
+        return False
+    return True
 
 
 # One INFO line per job.

@@ -18,7 +18,7 @@ from govhub import clock
 from govhub.i18n import DEFAULT_LOCALE
 from govhub.mail.rendering import render_email
 from govhub.mail.tables import MailState, OutboxMessage
-from govhub.queue import enqueue
+from govhub.queue import hand_over
 from govhub.settings import get_settings
 
 __all__ = [
@@ -84,13 +84,14 @@ async def queue_mail(
 
 
 async def dispatch(message: OutboxMessage) -> None:
-    """Queue the send job, after the row's transaction has committed.
+    """Queue the send job, after the row's transaction has committed. A queue that is away
+    fails nothing: the row stays queued and :func:`requeue_stranded_mail` gives it a job later.
 
     The job id is the row's Message-ID (unique for ever) and its count of jobs: a second
     dispatch of the same row is a no-op, and the sweep's new job for an overdue row is not.
     """
     job_id = f"mail:{message.message_id}:{message.dispatches}"
-    await enqueue("send_outbox_message", message.id, _job_id=job_id)
+    await hand_over("send_outbox_message", message.id, _job_id=job_id)
 
 
 async def dispatch_all(messages: Iterable[OutboxMessage]) -> None:

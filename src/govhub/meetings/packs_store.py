@@ -7,7 +7,6 @@ written, since its version names its content.
 
 from __future__ import annotations
 
-import logging
 import os
 import tempfile
 import time
@@ -25,7 +24,6 @@ __all__ = [
     "stored_pack",
 ]
 
-logger = logging.getLogger(__name__)
 
 BUILD_JOB = "build_meeting_packs"
 """The job that builds a meeting's packs (``packs_build.build_meeting_packs``)."""
@@ -96,8 +94,6 @@ async def queue_pack_build(meeting_id: int, *, preview: bool = False) -> None:
     """
     if queue.current_queue() is None:
         return  # no queue in this process (a command): the pack route builds on demand
-    try:
-        job_id = f"meeting-packs:{int(meeting_id)}{':preview' if preview else ''}"
-        await queue.enqueue(BUILD_JOB, meeting_id, preview, _job_id=job_id)
-    except Exception:
-        logger.exception("could not queue the packs of meeting %s", meeting_id)
+    job_id = f"meeting-packs:{int(meeting_id)}{':preview' if preview else ''}"
+    # Not worth a notice: a pack not built now is built when someone asks for it.
+    await queue.hand_over(BUILD_JOB, meeting_id, preview, _job_id=job_id, _tell=False)

@@ -125,7 +125,7 @@ class PageCacheMiddleware:
         state = scope.get("state", {})
         if state.get("session") is not None or state.get("principal") is None:
             return False
-        if state["principal"].signed_in:
+        if state["principal"].signed_in or state.get("notice"):
             return False
         return _header(scope, b"hx-request") is None
 

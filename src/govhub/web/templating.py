@@ -28,6 +28,14 @@ def current_principal():
     return current_request_state().get("principal") or ANONYMOUS
 
 
+def notice() -> str:
+    """The notice carried to this page (see :mod:`govhub.web.notices`), once."""
+    from govhub.web.notices import current_notice
+    from govhub.web.security import current_request_state
+
+    return current_notice(current_request_state())
+
+
 def make_environment(settings: Settings) -> Environment:
     env = Environment(
         loader=FileSystemLoader(PROJECT_ROOT / "templates"),
@@ -44,6 +52,7 @@ def make_environment(settings: Settings) -> Environment:
     # Not "csrf_token": Litestar installs a global of that name for its own CSRF scheme.
     env.globals["form_token"] = form_token
     env.globals["principal"] = current_principal
+    env.globals["notice"] = notice
     env.globals["site_name"] = "Tower Hamlets Partnership"
     env.globals["sector_labels"] = {sector.value: sector.label for sector in Sector}
     _install_languages(env)
