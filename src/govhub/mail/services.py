@@ -53,6 +53,12 @@ def new_message_id() -> str:
     return f"<{uuid.uuid4()}@{domain}>"
 
 
+def _fit(text: str, length: int) -> str:
+    """``text`` cut to ``length`` characters, with an ellipsis when it was longer (a subject
+    made from a long title must not overflow its column: PostgreSQL refuses it)."""
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
 async def queue_mail(
     *,
     to: str,
@@ -72,7 +78,7 @@ async def queue_mail(
     message = OutboxMessage(
         message_id=new_message_id(),
         to_address=to,
-        subject=rendered.subject,
+        subject=_fit(rendered.subject, OutboxMessage.subject.length),
         text_body=rendered.text,
         html_body=rendered.html,
         calendar_method=calendar.method if calendar else "",
