@@ -20,7 +20,7 @@ import datetime as dt
 import logging
 import time
 import uuid
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, Protocol
 
 import fakeredis
@@ -39,7 +39,9 @@ __all__ = [
     "build_worker",
     "connect_queue",
     "current_queue",
+    "embedded_runner",
     "enqueue",
+    "finish_jobs",
     "get_queue",
     "logged",
     "set_queue",
@@ -140,28 +142,44 @@ NOTHING_DONE = (None, 0, "", "nothing to do")
 """Results of a job that found nothing to do: its line is logged at DEBUG."""
 
 
-def logged(function: JobFunction, name: str, *, quiet: bool = False) -> JobFunction:
+FailureRecorder = Callable[[dict, str, tuple, dict, BaseException], Awaitable[None]]
+"""Told of every job that failed for good (``ctx``, job name, arguments, error): a
+``WorkerSettings.on_job_failed``."""
+
+
+def logged(
+    function: JobFunction,
+    name: str,
+    *,
+    quiet: bool = False,
+    max_tries: int | None = None,
+    on_failure: FailureRecorder | None = None,
+) -> JobFunction:
     """``function`` logging one line when it ends: job, id, outcome, result, duration (ms).
 
     INFO, unless the job is ``quiet`` (a heartbeat) or found nothing to do (a sweep with nothing
     due): then DEBUG, so an idle server's log stays empty. Failures: WARNING (retried), ERROR.
+    A job that failed for good (an error arq does not retry, or a retry asked on its last try)
+    is also handed to ``on_failure``, which keeps it for admins.
     """
 
     async def run(ctx: dict, *args: Any, **kwargs: Any) -> Any:
         began = time.perf_counter()
-        outcome, level, result = "ok", logging.INFO, None
+        outcome, level, result, failure = "ok", logging.INFO, None, None
         try:
             result = await function(ctx, *args, **kwargs)
             if quiet or result in NOTHING_DONE:
                 level = logging.DEBUG
-        except Retry:
+        except Retry as retry:
             outcome, level = "retry", logging.WARNING
+            if max_tries is not None and ctx.get("job_try", 1) >= max_tries:
+                outcome, level, failure = "gave-up", logging.ERROR, retry
             raise
         except asyncio.CancelledError:
             outcome, level = "cancelled", logging.WARNING
             raise
         except Exception as exc:
-            outcome, level = f"error:{type(exc).__name__}", logging.ERROR
+            outcome, level, failure = f"error:{type(exc).__name__}", logging.ERROR, exc
             raise
         finally:
             job_log.log(
@@ -176,6 +194,8 @@ def logged(function: JobFunction, name: str, *, quiet: bool = False) -> JobFunct
                     "ms": round((time.perf_counter() - began) * 1000),
                 },
             )
+            if failure is not None and on_failure is not None:
+                await on_failure(ctx, name, args, kwargs, failure)
         return result
 
     run.__name__ = run.__qualname__ = name
@@ -187,10 +207,24 @@ def _quiet(settings: type, name: str) -> bool:
     return name in getattr(settings, "quiet_jobs", ())
 
 
+def _logged(settings: type, coroutine: JobFunction, name: str, max_tries: int) -> JobFunction:
+    return logged(
+        coroutine,
+        name,
+        quiet=_quiet(settings, name),
+        max_tries=max_tries,
+        on_failure=getattr(settings, "on_job_failed", None),
+    )
+
+
+DEFAULT_MAX_TRIES = 5
+"""arq's own default for a function that names none."""
+
+
 def _functions(settings: type) -> list[Function]:
     return [
         dataclasses.replace(
-            f, coroutine=logged(f.coroutine, f.name, quiet=_quiet(settings, f.name))
+            f, coroutine=_logged(settings, f.coroutine, f.name, f.max_tries or DEFAULT_MAX_TRIES)
         )
         for f in map(func, settings.functions)
     ]
@@ -204,7 +238,7 @@ def _cron_jobs(settings: type) -> list[CronJob]:
         dataclasses.replace(
             job,
             next_run=None,
-            coroutine=logged(job.coroutine, job.name, quiet=_quiet(settings, job.name)),
+            coroutine=_logged(settings, job.coroutine, job.name, job.max_tries or 1),
         )
         for job in settings.cron_jobs
     ]
@@ -249,7 +283,18 @@ def start_worker(pool: ArqRedis, settings: type) -> tuple[Worker, asyncio.Task[N
         poll_delay=0.1,
         ctx={"worker_name": "embedded"},
     )
-    return worker, asyncio.create_task(worker.main(), name="govhub-embedded-worker")
+    global _runner
+    _runner = asyncio.create_task(worker.main(), name="govhub-embedded-worker")
+    return worker, _runner
+
+
+_runner: asyncio.Task[None] | None = None
+
+
+def embedded_runner() -> asyncio.Task[None] | None:
+    """The task of the worker running inside this process (:func:`start_worker`), if any:
+    ``/healthz`` reports whether it still runs."""
+    return _runner
 
 
 JOBS_GRACE = 5.0
@@ -258,6 +303,9 @@ JOBS_GRACE = 5.0
 
 async def stop_worker(worker: Worker, task: asyncio.Task[None]) -> None:
     """Stop an in-process worker; an error from a Redis that went away is logged, not raised."""
+    global _runner
+    if _runner is task:
+        _runner = None
     # Stop polling first: closing the worker closes the pool under a live poll. Ask it to stop
     # between polls (arq's burst mode with no jobs left to start), so no Redis command is cut
     # off half-way; cancel it only if that takes too long (Redis gone, say).
@@ -272,6 +320,15 @@ async def stop_worker(worker: Worker, task: asyncio.Task[None]) -> None:
         pass
     except Exception:
         logger.exception("the in-process worker had stopped with an error")
+    await finish_jobs(worker)
+    try:
+        await worker.close()
+    except Exception:
+        logger.exception("the in-process worker did not close cleanly")
+
+
+async def finish_jobs(worker: Worker) -> None:
+    """Wait for ``worker``'s running jobs; cancel those still running after :data:`JOBS_GRACE`."""
     # Let the jobs still running finish (they are short), and cancel only those that do not
     # within a few seconds. arq's close() cancels them all and gathers them without
     # return_exceptions: a cron job cancelled mid-way (one that started with the app, in a
@@ -279,15 +336,14 @@ async def stop_worker(worker: Worker, task: asyncio.Task[None]) -> None:
     # left its shielded Redis pipeline half-done when the pool closed.
     running = [job for job in worker.tasks.values() if not job.done()]
     if running:
-        _, late = await asyncio.wait(running, timeout=JOBS_GRACE)
+        done, late = await asyncio.wait(running, timeout=JOBS_GRACE)
+        for job in done:  # its error (Redis gone as it ended) is arq's to log, not asyncio's
+            if not job.cancelled():
+                job.exception()
         for job in late:
             job.cancel()
         await asyncio.gather(*late, return_exceptions=True)
     worker.tasks.clear()
-    try:
-        await worker.close()
-    except Exception:
-        logger.exception("the in-process worker did not close cleanly")
 
 
 # Jobs run at once (the tests' mode).
