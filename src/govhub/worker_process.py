@@ -80,7 +80,7 @@ class Outage:
     def recovered(self) -> None:
         if self.since is None:
             return
-        logger.warning("%s is back after %.0f s", self.what, time.monotonic() - self.since)
+        logger.info("%s is back after %.0f s", self.what, time.monotonic() - self.since)
         self.since = None
 
 
@@ -96,6 +96,13 @@ class WorkerProcess:
     name: str = dataclasses.field(default_factory=worker_name)
     stop: asyncio.Event = dataclasses.field(default_factory=asyncio.Event)
     state: str = "starting"
+    _changed: asyncio.Event = dataclasses.field(default_factory=asyncio.Event)
+
+    def _now(self, state: str) -> None:
+        """The worker is now doing ``state``: the heartbeat says so at once."""
+        if state != self.state:
+            self.state = state
+            self._changed.set()
 
     async def run(self) -> None:
         engine = engine_finder()
@@ -108,7 +115,7 @@ class WorkerProcess:
                 try:
                     await self._round(ctx, redis, backoff)
                 except Exception as error:  # whatever broke the round, the next one may work
-                    self.state = WAITING_FOR_REDIS
+                    self._now(WAITING_FOR_REDIS)
                     redis.failed(error, self.reconnect_max)
                     await self._pause(backoff.next())
         finally:
@@ -123,7 +130,7 @@ class WorkerProcess:
             try:
                 await db.open_engine(engine)
             except Exception as error:
-                self.state = WAITING_FOR_DATABASE
+                self._now(WAITING_FOR_DATABASE)
                 database.failed(error, self.reconnect_max)
                 await self._pause(backoff.next())
             else:
@@ -135,7 +142,7 @@ class WorkerProcess:
         pool = await create_pool(dataclasses.replace(self.redis_settings, conn_retries=0))
         redis.recovered()
         backoff.reset()
-        self.state = RUNNING
+        self._now(RUNNING)
         # Jobs that write mail enqueue its sending job on this round's pool.
         queue.set_queue(pool)
         worker = queue.build_worker(
@@ -167,7 +174,9 @@ class WorkerProcess:
                 database.failed(error, self.heartbeat_every)
             else:
                 database.recovered()
-            await asyncio.sleep(self.heartbeat_every)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), timeout=self.heartbeat_every)
+            self._changed.clear()
 
     async def _pause(self, seconds: float) -> None:
         """Wait ``seconds``, or less if the process is asked to stop."""
