@@ -174,3 +174,33 @@ async def test_healthz_answers_503_while_the_worker_is_gone_and_200_when_it_is_b
         worker_command(redis_server.url)
         report = await eventually(lambda: health(200))
         assert report["worker"] == "ok" and report["worker_heartbeat_age"] < 2
+
+
+@pytest.mark.no_db
+async def test_the_worker_waits_for_a_database_that_does_not_answer(redis_server, tmp_path):
+    """Nothing listens on port 1: a PostgreSQL server that is down when the worker starts."""
+    log = tmp_path / "worker.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "govhub.cli", "worker"],
+            env={
+                **os.environ,
+                **FAST,
+                "GOVHUB_REDIS_URL": redis_server.url,
+                "GOVHUB_DATABASE_URL": "postgresql://postgres@127.0.0.1:1/govhub",
+            },
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+
+            async def tried_again() -> bool:
+                """the worker has tried the database more than once"""
+                return log.read_text().count("The database still unavailable") >= 2
+
+            await eventually(tried_again)
+            assert process.poll() is None  # still there, waiting
+        finally:
+            process.terminate()
+            assert process.wait(timeout=20) == 0
+    assert log.read_text().count("The database unavailable") == 1
