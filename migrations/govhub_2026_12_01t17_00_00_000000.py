@@ -38,6 +38,7 @@ class FailedJob(Table):
     tries = Integer(default=1)
     error = Text(default="")
     failed_at = Timestamptz(default=TimestamptzNow())
+    occurrences = Integer(default=1)
 
 
 OldReminderState = Enum("ReminderState", {v: v for v in ("pending", "queued", "dropped")})

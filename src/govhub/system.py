@@ -15,6 +15,9 @@ __all__ = ["FailedJob", "WorkerHeartbeat", "beat", "heartbeat", "record_failed_j
 
 logger = logging.getLogger(__name__)
 
+REPEATS_WITHIN = dt.timedelta(days=1)
+"""A job failing as it failed less than this long ago adds to that row's ``occurrences``."""
+
 
 class WorkerHeartbeat(Table):
     """The last time each worker process said it was alive, and what it was doing."""
@@ -34,6 +37,8 @@ class FailedJob(Table):
     tries = Integer(default=1)
     error = Text(default="")
     failed_at = Timestamptz(default=TimestamptzNow())
+    # The same job failing the same way again (a sweep each minute) counts here, not in new rows.
+    occurrences = Integer(default=1)
 
 
 async def beat(worker: str, state: str = "") -> None:
@@ -64,13 +69,29 @@ async def record_failed_job(
 ) -> None:
     """Keep a job that failed for good where admins see it. Never raises: the database may be
     what failed, and the job's log line says as much already."""
+    now = dt.datetime.now(dt.UTC)
+    values = {
+        FailedJob.job_id: str(ctx.get("job_id", ""))[:200],
+        FailedJob.arguments: _arguments(args, kwargs),
+        FailedJob.tries: int(ctx.get("job_try", 1)),
+        FailedJob.failed_at: now,
+    }
+    text = f"{type(error).__name__}: {error}"[:4000]
     try:
-        await FailedJob(
-            job=name[:100],
-            job_id=str(ctx.get("job_id", ""))[:200],
-            arguments=_arguments(args, kwargs),
-            tries=int(ctx.get("job_try", 1)),
-            error=f"{type(error).__name__}: {error}"[:4000],
-        ).save()
+        again = (
+            await FailedJob.update({**values, FailedJob.occurrences: FailedJob.occurrences + 1})
+            .where(
+                (FailedJob.job == name[:100])
+                & (FailedJob.error == text)
+                & (FailedJob.failed_at > now - REPEATS_WITHIN)
+            )
+            .returning(FailedJob.id)
+        )
+        if not again:
+            await FailedJob.insert(
+                FailedJob(
+                    job=name[:100], error=text, **{c._meta.name: v for c, v in values.items()}
+                )
+            )
     except Exception:
         logger.warning("could not record the failure of job %s", name, exc_info=True)

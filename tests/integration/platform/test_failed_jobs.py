@@ -38,9 +38,16 @@ async def test_a_failed_job_is_kept_and_an_admin_sees_its_error(app, make_user, 
     ]
     assert rows[0].error == "ValueError: the pack could not be built"
 
+    # The same failure again (a sweep failing each minute) is counted, not listed again.
+    await jobs.enqueue_job("broken", 42, _job_id="pack:42:again")
+    assert await FailedJob.count() == 2
+    again = await FailedJob.objects().where(FailedJob.job == "broken").first()
+    assert (again.occurrences, again.job_id) == (2, "pack:42:again")
+
     admin = await signed_in_client(await make_user(admin=True, totp_secret=pyotp.random_base32()))
     page = await admin.get("/admin/failures")
     text = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page.text)))
     assert "Jobs that failed: 2" in text
     assert "ValueError: the pack could not be built" in text
+    assert "(the last of 2 times)" in text
     assert "No reminder is parked." in text and "No email has failed." in text
