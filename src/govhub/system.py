@@ -11,7 +11,14 @@ from piccolo.columns import Integer, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-__all__ = ["FailedJob", "WorkerHeartbeat", "beat", "heartbeat", "record_failed_job"]
+__all__ = [
+    "FailedJob",
+    "WorkerHeartbeat",
+    "beat",
+    "forget_silent_workers",
+    "heartbeat",
+    "record_failed_job",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +57,12 @@ async def beat(worker: str, state: str = "") -> None:
     await WorkerHeartbeat.insert(row).on_conflict(
         target=WorkerHeartbeat.worker, action="DO UPDATE", values=changed
     )
+
+
+async def forget_silent_workers(silent_for: dt.timedelta = dt.timedelta(days=7)) -> None:
+    """Drop the heartbeats of workers long gone (each restart is a new process, a new row)."""
+    cutoff = dt.datetime.now(dt.UTC) - silent_for
+    await WorkerHeartbeat.delete().where(WorkerHeartbeat.last_seen < cutoff)
 
 
 async def heartbeat(ctx: dict) -> str:

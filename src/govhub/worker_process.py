@@ -24,7 +24,7 @@ from arq.connections import ArqRedis, RedisSettings, create_pool
 from piccolo.engine import engine_finder
 
 from govhub import db, queue
-from govhub.system import beat
+from govhub.system import beat, forget_silent_workers
 
 __all__ = ["Backoff", "Outage", "WorkerProcess", "worker_name"]
 
@@ -135,6 +135,8 @@ class WorkerProcess:
                 await self._pause(backoff.next())
             else:
                 database.recovered()
+                with contextlib.suppress(Exception):  # tidying only
+                    await forget_silent_workers()
                 return
 
     async def _round(self, ctx: dict, redis: Outage, backoff: Backoff) -> None:
