@@ -18,18 +18,15 @@ import contextvars
 import dataclasses
 import datetime as dt
 import logging
-import time
 import uuid
-from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, Protocol
 
-import fakeredis
 from arq.connections import ArqRedis, RedisSettings
 from arq.cron import CronJob
 from arq.worker import Function, Retry, Worker, func
-from redis.asyncio import ConnectionPool
-from redis.asyncio.client import Pipeline
 
+from govhub.embedded_redis import EmbeddedRedis
+from govhub.job_log import JobFunction, logged
 from govhub.settings import Settings
 
 __all__ = [
@@ -50,46 +47,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
-job_log = logging.getLogger("govhub.jobs")
-
-
-# The embedded Redis: fakeredis through its public connection class.
-
-
-class _EmbeddedPipeline(Pipeline):
-    """A pipeline that answers ``INFO`` itself: fakeredis implements no INFO, and arq's worker
-    asks for it once, to log the server's version as it starts (``arq.connections.log_redis_info``).
-    """
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._info_answers: dict[int, dict[str, str]] = {}
-
-    def info(self, section: Any = None, *args: Any, **kwargs: Any) -> _EmbeddedPipeline:
-        self._info_answers[len(self) + len(self._info_answers)] = {"redis_version": "embedded"}
-        return self
-
-    async def execute(self, raise_on_error: bool = True) -> list[Any]:
-        answers, self._info_answers = self._info_answers, {}
-        total = len(self) + len(answers)
-        replies = iter(await super().execute(raise_on_error))
-        return [answers[i] if i in answers else next(replies) for i in range(total)]
-
-
-class EmbeddedRedis(ArqRedis):
-    """An arq pool whose Redis lives in this process's memory (fakeredis)."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            connection_pool=ConnectionPool(
-                connection_class=fakeredis.FakeAsyncRedisConnection, server=fakeredis.FakeServer()
-            )
-        )
-
-    def pipeline(self, transaction: bool = True, shard_hint: str | None = None) -> Pipeline:
-        return _EmbeddedPipeline(
-            self.connection_pool, self.response_callbacks, transaction, shard_hint
-        )
 
 
 async def connect_queue(settings: Settings) -> ArqRedis:
@@ -131,76 +88,6 @@ async def enqueue(function: str, *args: Any, **kwargs: Any) -> Any:
     """Queue a job by name (arq's ``enqueue_job``: ``_job_id`` de-duplicates). Call it only after
     the transaction that prompted it has committed."""
     return await get_queue().enqueue_job(function, *args, **kwargs)
-
-
-# One INFO line per job.
-
-JobFunction = Callable[..., Coroutine[Any, Any, Any]]
-
-
-NOTHING_DONE = (None, 0, "", "nothing to do")
-"""Results of a job that found nothing to do: its line is logged at DEBUG."""
-
-
-FailureRecorder = Callable[[dict, str, tuple, dict, BaseException], Awaitable[None]]
-"""Told of every job that failed for good (``ctx``, job name, arguments, error): a
-``WorkerSettings.on_job_failed``."""
-
-
-def logged(
-    function: JobFunction,
-    name: str,
-    *,
-    quiet: bool = False,
-    max_tries: int | None = None,
-    on_failure: FailureRecorder | None = None,
-) -> JobFunction:
-    """``function`` logging one line when it ends: job, id, outcome, result, duration (ms).
-
-    INFO, unless the job is ``quiet`` (a heartbeat) or found nothing to do (a sweep with nothing
-    due): then DEBUG, so an idle server's log stays empty. Failures: WARNING (retried), ERROR.
-    A job that failed for good (an error arq does not retry, or a retry asked on its last try)
-    is also handed to ``on_failure``, which keeps it for admins.
-    """
-
-    async def run(ctx: dict, *args: Any, **kwargs: Any) -> Any:
-        began = time.perf_counter()
-        outcome, level, result, failure = "ok", logging.INFO, None, None
-        try:
-            result = await function(ctx, *args, **kwargs)
-            if quiet or result in NOTHING_DONE:
-                level = logging.DEBUG
-        except Retry as retry:
-            outcome, level = "retry", logging.WARNING
-            if max_tries is not None and ctx.get("job_try", 1) >= max_tries:
-                outcome, level, failure = "gave-up", logging.ERROR, retry
-            raise
-        except asyncio.CancelledError:
-            outcome, level = "cancelled", logging.WARNING
-            raise
-        except Exception as exc:
-            outcome, level, failure = f"error:{type(exc).__name__}", logging.ERROR, exc
-            raise
-        finally:
-            job_log.log(
-                level,
-                "job done",
-                extra={
-                    "job": name,
-                    "job_id": ctx.get("job_id", ""),
-                    "try": ctx.get("job_try", 1),
-                    "outcome": outcome,
-                    "result": result if isinstance(result, str | int) else type(result).__name__,
-                    "ms": round((time.perf_counter() - began) * 1000),
-                },
-            )
-            if failure is not None and on_failure is not None:
-                await on_failure(ctx, name, args, kwargs, failure)
-        return result
-
-    run.__name__ = run.__qualname__ = name
-    run.__doc__ = function.__doc__
-    return run
 
 
 def _quiet(settings: type, name: str) -> bool:
