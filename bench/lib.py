@@ -201,8 +201,11 @@ class Server:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise SystemExit(f"FAIL: govhub serve exited; see {self.log}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(self.url + "/healthz", timeout=2).status_code == 200:
+            with contextlib.suppress(httpx.HTTPError, ValueError):
+                report = httpx.get(self.url + "/healthz", timeout=2).json()
+                # Serving: its database and queue answer (on Redis the worker is started later,
+                # so /healthz says 503 "no heartbeat" until then).
+                if report["database"] == report["queue"] == "ok":
                     return self
             time.sleep(0.2)
         self.stop()

@@ -22,6 +22,7 @@ from govhub import db, queue
 from govhub.accounts.controllers import AccountController
 from govhub.admin.bodies_controllers import AdminBodiesController
 from govhub.admin.controllers import AdminController
+from govhub.admin.failures_controllers import FailuresController
 from govhub.admin.memberships_controllers import MembershipController
 from govhub.audit.controllers import AuditController
 from govhub.calendar.controllers import CalendarController
@@ -111,6 +112,7 @@ def create_app(
             MembershipController,
             AuditController,
             OutboxController,
+            FailuresController,
             MeetingsController,
             SchedulingController,
             AgendaController,

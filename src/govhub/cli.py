@@ -1,8 +1,9 @@
-"""The ``govhub`` command: migrate, seed-demo, serve, worker."""
+"""The ``govhub`` command: migrate, seed-demo, serve, worker, status."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 
 import click
@@ -126,10 +127,8 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
 
 @main.command()
 def worker() -> None:
-    """Run the background worker on Redis (GOVHUB_REDIS_URL)."""
-    from arq.connections import RedisSettings
-
-    from govhub.worker import build_worker
+    """Run the background worker on Redis (GOVHUB_REDIS_URL); it outlives lost connections."""
+    from govhub.worker import worker_process
 
     settings = get_settings()
     if settings.embedded_queue:
@@ -137,7 +136,52 @@ def worker() -> None:
             "GOVHUB_REDIS_URL is not set. Without Redis, `govhub serve` "
             "runs the worker itself; set it to run a separate worker."
         )
-    build_worker(RedisSettings.from_dsn(settings.redis_url)).run()
+    asyncio.run(_work(worker_process(settings)))
+
+
+async def _work(process) -> None:
+    """Run the worker process until SIGINT or SIGTERM (it never ends on a lost connection)."""
+    import signal
+
+    loop = asyncio.get_running_loop()
+    for number in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(number, process.stop.set)
+    await process.run()
+
+
+async def _health():
+    from piccolo.engine import engine_finder
+
+    from govhub import db, queue
+    from govhub.health import LocalWorker, check_health
+
+    settings = get_settings()
+    engine = engine_finder()
+    with contextlib.suppress(Exception):  # a database that is down is what the report says
+        await db.open_engine(engine)
+    # The embedded queue lives inside the web process: nothing to ask from here.
+    pool = None if settings.embedded_queue else await queue.connect_queue(settings)
+    try:
+        return await check_health(settings, engine, pool, LocalWorker())
+    finally:
+        if pool is not None:
+            await pool.aclose()
+        await db.close_engine(engine)
+
+
+@main.command()
+def status() -> None:
+    """Print the health report /healthz gives; exit 1 when govhub is not healthy."""
+    from dataclasses import asdict
+
+    report = asyncio.run(_health())
+    for name, value in asdict(report).items():
+        shown = "-" if value is None or value == "" else value
+        if name.endswith("_age") and value is not None:
+            shown = f"{value:.0f} s"
+        click.echo(f"{name.replace('_', ' ')}: {shown}")
+    if not report.healthy:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

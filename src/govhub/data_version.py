@@ -32,7 +32,8 @@ UNTRACKED = {
     "rate_limit_counter": "written on every sign-in attempt",
     "audit_entry": "admin only, and written with a tracked change anyway",
     "outbox_message": "mail in flight",
-    "worker_heartbeat": "written every minute by each worker",
+    "worker_heartbeat": "written every few seconds by each worker",
+    "failed_job": "admin only, written by the worker",
     "reminder": "the worker's sweep",
     "feed_token": "private",
 }

@@ -11,7 +11,7 @@ from govhub.governance import tables as governance
 from govhub.mail.tables import OutboxMessage
 from govhub.meetings import tables as meetings
 from govhub.settings import PROJECT_ROOT
-from govhub.system import WorkerHeartbeat
+from govhub.system import FailedJob, WorkerHeartbeat
 
 # Parents before their children: emptied in reverse order, nothing is refused (ON DELETE
 # RESTRICT; see the baseline migration) and nothing cascades.
@@ -24,6 +24,7 @@ TABLES = [
     governance.CallToAction,
     governance.BodyCallToAction,
     WorkerHeartbeat,
+    FailedJob,
     accounts.User,
     accounts.UserSession,
     accounts.PasswordResetToken,

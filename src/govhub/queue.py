@@ -18,19 +18,17 @@ import contextvars
 import dataclasses
 import datetime as dt
 import logging
-import time
 import uuid
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Iterator
 from typing import Any, Protocol
 
-import fakeredis
 from arq.connections import ArqRedis, RedisSettings
 from arq.cron import CronJob
 from arq.worker import Function, Retry, Worker, func
-from redis.asyncio import ConnectionPool
-from redis.asyncio.client import Pipeline
 from redis.exceptions import RedisError
 
+from govhub.embedded_redis import EmbeddedRedis
+from govhub.job_log import JobFunction, logged
 from govhub.settings import Settings
 
 __all__ = [
@@ -40,7 +38,9 @@ __all__ = [
     "build_worker",
     "connect_queue",
     "current_queue",
+    "embedded_runner",
     "enqueue",
+    "finish_jobs",
     "get_queue",
     "hand_over",
     "handovers_missed",
@@ -52,46 +52,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
-job_log = logging.getLogger("govhub.jobs")
-
-
-# The embedded Redis: fakeredis through its public connection class.
-
-
-class _EmbeddedPipeline(Pipeline):
-    """A pipeline that answers ``INFO`` itself: fakeredis implements no INFO, and arq's worker
-    asks for it once, to log the server's version as it starts (``arq.connections.log_redis_info``).
-    """
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._info_answers: dict[int, dict[str, str]] = {}
-
-    def info(self, section: Any = None, *args: Any, **kwargs: Any) -> _EmbeddedPipeline:
-        self._info_answers[len(self) + len(self._info_answers)] = {"redis_version": "embedded"}
-        return self
-
-    async def execute(self, raise_on_error: bool = True) -> list[Any]:
-        answers, self._info_answers = self._info_answers, {}
-        total = len(self) + len(answers)
-        replies = iter(await super().execute(raise_on_error))
-        return [answers[i] if i in answers else next(replies) for i in range(total)]
-
-
-class EmbeddedRedis(ArqRedis):
-    """An arq pool whose Redis lives in this process's memory (fakeredis)."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            connection_pool=ConnectionPool(
-                connection_class=fakeredis.FakeAsyncRedisConnection, server=fakeredis.FakeServer()
-            )
-        )
-
-    def pipeline(self, transaction: bool = True, shard_hint: str | None = None) -> Pipeline:
-        return _EmbeddedPipeline(
-            self.connection_pool, self.response_callbacks, transaction, shard_hint
-        )
 
 
 async def connect_queue(settings: Settings) -> ArqRedis:
@@ -183,66 +143,28 @@ async def hand_over(function: str, *args: Any, _tell: bool = True, **kwargs: Any
     return True
 
 
-# One INFO line per job.
-
-JobFunction = Callable[..., Coroutine[Any, Any, Any]]
-
-
-NOTHING_DONE = (None, 0, "", "nothing to do")
-"""Results of a job that found nothing to do: its line is logged at DEBUG."""
-
-
-def logged(function: JobFunction, name: str, *, quiet: bool = False) -> JobFunction:
-    """``function`` logging one line when it ends: job, id, outcome, result, duration (ms).
-
-    INFO, unless the job is ``quiet`` (a heartbeat) or found nothing to do (a sweep with nothing
-    due): then DEBUG, so an idle server's log stays empty. Failures: WARNING (retried), ERROR.
-    """
-
-    async def run(ctx: dict, *args: Any, **kwargs: Any) -> Any:
-        began = time.perf_counter()
-        outcome, level, result = "ok", logging.INFO, None
-        try:
-            result = await function(ctx, *args, **kwargs)
-            if quiet or result in NOTHING_DONE:
-                level = logging.DEBUG
-        except Retry:
-            outcome, level = "retry", logging.WARNING
-            raise
-        except asyncio.CancelledError:
-            outcome, level = "cancelled", logging.WARNING
-            raise
-        except Exception as exc:
-            outcome, level = f"error:{type(exc).__name__}", logging.ERROR
-            raise
-        finally:
-            job_log.log(
-                level,
-                "job done",
-                extra={
-                    "job": name,
-                    "job_id": ctx.get("job_id", ""),
-                    "try": ctx.get("job_try", 1),
-                    "outcome": outcome,
-                    "result": result if isinstance(result, str | int) else type(result).__name__,
-                    "ms": round((time.perf_counter() - began) * 1000),
-                },
-            )
-        return result
-
-    run.__name__ = run.__qualname__ = name
-    run.__doc__ = function.__doc__
-    return run
-
-
 def _quiet(settings: type, name: str) -> bool:
     return name in getattr(settings, "quiet_jobs", ())
+
+
+def _logged(settings: type, coroutine: JobFunction, name: str, max_tries: int) -> JobFunction:
+    return logged(
+        coroutine,
+        name,
+        quiet=_quiet(settings, name),
+        max_tries=max_tries,
+        on_failure=getattr(settings, "on_job_failed", None),
+    )
+
+
+DEFAULT_MAX_TRIES = 5
+"""arq's own default for a function that names none."""
 
 
 def _functions(settings: type) -> list[Function]:
     return [
         dataclasses.replace(
-            f, coroutine=logged(f.coroutine, f.name, quiet=_quiet(settings, f.name))
+            f, coroutine=_logged(settings, f.coroutine, f.name, f.max_tries or DEFAULT_MAX_TRIES)
         )
         for f in map(func, settings.functions)
     ]
@@ -256,7 +178,7 @@ def _cron_jobs(settings: type) -> list[CronJob]:
         dataclasses.replace(
             job,
             next_run=None,
-            coroutine=logged(job.coroutine, job.name, quiet=_quiet(settings, job.name)),
+            coroutine=_logged(settings, job.coroutine, job.name, job.max_tries or 1),
         )
         for job in settings.cron_jobs
     ]
@@ -301,7 +223,18 @@ def start_worker(pool: ArqRedis, settings: type) -> tuple[Worker, asyncio.Task[N
         poll_delay=0.1,
         ctx={"worker_name": "embedded"},
     )
-    return worker, asyncio.create_task(worker.main(), name="govhub-embedded-worker")
+    global _runner
+    _runner = asyncio.create_task(worker.main(), name="govhub-embedded-worker")
+    return worker, _runner
+
+
+_runner: asyncio.Task[None] | None = None
+
+
+def embedded_runner() -> asyncio.Task[None] | None:
+    """The task of the worker running inside this process (:func:`start_worker`), if any:
+    ``/healthz`` reports whether it still runs."""
+    return _runner
 
 
 JOBS_GRACE = 5.0
@@ -310,6 +243,9 @@ JOBS_GRACE = 5.0
 
 async def stop_worker(worker: Worker, task: asyncio.Task[None]) -> None:
     """Stop an in-process worker; an error from a Redis that went away is logged, not raised."""
+    global _runner
+    if _runner is task:
+        _runner = None
     # Stop polling first: closing the worker closes the pool under a live poll. Ask it to stop
     # between polls (arq's burst mode with no jobs left to start), so no Redis command is cut
     # off half-way; cancel it only if that takes too long (Redis gone, say).
@@ -324,6 +260,15 @@ async def stop_worker(worker: Worker, task: asyncio.Task[None]) -> None:
         pass
     except Exception:
         logger.exception("the in-process worker had stopped with an error")
+    await finish_jobs(worker)
+    try:
+        await worker.close()
+    except Exception:
+        logger.exception("the in-process worker did not close cleanly")
+
+
+async def finish_jobs(worker: Worker) -> None:
+    """Wait for ``worker``'s running jobs; cancel those still running after :data:`JOBS_GRACE`."""
     # Let the jobs still running finish (they are short), and cancel only those that do not
     # within a few seconds. arq's close() cancels them all and gathers them without
     # return_exceptions: a cron job cancelled mid-way (one that started with the app, in a
@@ -331,15 +276,14 @@ async def stop_worker(worker: Worker, task: asyncio.Task[None]) -> None:
     # left its shielded Redis pipeline half-done when the pool closed.
     running = [job for job in worker.tasks.values() if not job.done()]
     if running:
-        _, late = await asyncio.wait(running, timeout=JOBS_GRACE)
+        done, late = await asyncio.wait(running, timeout=JOBS_GRACE)
+        for job in done:  # its error (Redis gone as it ended) is arq's to log, not asyncio's
+            if not job.cancelled():
+                job.exception()
         for job in late:
             job.cancel()
         await asyncio.gather(*late, return_exceptions=True)
     worker.tasks.clear()
-    try:
-        await worker.close()
-    except Exception:
-        logger.exception("the in-process worker did not close cleanly")
 
 
 # Jobs run at once (the tests' mode).

@@ -65,6 +65,15 @@ class Settings(BaseSettings):
     congress_retention_days: int = Field(default=90, ge=0, le=3650)
     """Days after a congress ends before its registrants' contact details and needs are erased."""
 
+    worker_silent_after: float = Field(default=180, gt=0)
+    """Seconds without a worker heartbeat before ``/healthz`` answers 503 (Redis queue only)."""
+
+    worker_heartbeat_every: float = Field(default=15, gt=0)
+    """Seconds between the heartbeats ``govhub worker`` writes to the database."""
+
+    worker_reconnect_max: float = Field(default=30, gt=0)
+    """The longest wait, in seconds, between ``govhub worker``'s tries to reconnect."""
+
     @field_validator("time_zone")
     @classmethod
     def _known_zone(cls, value: str) -> str:

@@ -28,7 +28,9 @@ from govhub.mail.services import requeue_stranded_mail
 from govhub.meetings import invitations
 from govhub.meetings.invitations import queue_due_invites
 from govhub.meetings.packs_build import build_meeting_packs
-from govhub.system import heartbeat
+from govhub.settings import Settings
+from govhub.system import heartbeat, record_failed_job
+from govhub.worker_process import WorkerProcess
 
 __all__ = [
     "CRON_JOBS",
@@ -37,6 +39,7 @@ __all__ = [
     "WorkerSettings",
     "build_worker",
     "sweep_reminders",
+    "worker_process",
 ]
 
 REMINDER_WRITERS: dict[str, Writer] = {
@@ -104,8 +107,21 @@ class WorkerSettings:
     """Logged at DEBUG (once a minute, to say the worker is alive)."""
     on_startup = _startup
     on_shutdown = _shutdown
+    on_job_failed = record_failed_job
+    """Jobs that failed for good are kept for admins (``/admin/failures``)."""
 
 
 def build_worker(redis_settings: RedisSettings) -> Worker:
-    """``govhub worker``'s worker, on the Redis of ``redis_settings``."""
+    """An arq worker for every job here, on the Redis of ``redis_settings``."""
     return queue.build_worker(WorkerSettings, redis_settings=redis_settings)
+
+
+def worker_process(settings: Settings) -> WorkerProcess:
+    """``govhub worker``: this worker in a process that reconnects when Redis or the database
+    is lost and writes a heartbeat of its own (see :mod:`govhub.worker_process`)."""
+    return WorkerProcess(
+        WorkerSettings,
+        RedisSettings.from_dsn(settings.redis_url),
+        heartbeat_every=settings.worker_heartbeat_every,
+        reconnect_max=settings.worker_reconnect_max,
+    )

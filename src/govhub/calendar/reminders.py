@@ -11,6 +11,10 @@ there is nothing to remind anyone of (a meeting cancelled since).
 
 Because the rows are the truth, a Redis that was flushed or restarted loses nothing: the next
 sweep finds every reminder still pending, and the outbox sweep every email not yet sent.
+
+A reminder whose writer fails (a subject too long for its column, a bug) fails alone: the sweep
+records the error on its row and goes on with the others; the row is tried again after a
+growing wait and parked as ``failed`` after :data:`MAX_ATTEMPTS` tries, where admins see it.
 """
 
 from __future__ import annotations
@@ -26,17 +30,23 @@ from govhub.mail.services import dispatch
 from govhub.mail.tables import OutboxMessage
 
 __all__ = [
+    "MAX_ATTEMPTS",
     "SWEEP_BATCH",
     "Due",
     "Writer",
     "drop_reminders",
     "queue_due_reminders",
     "replace_reminders",
+    "retry_delay",
+    "retry_parked_reminder",
 ]
 
 logger = logging.getLogger(__name__)
 
 SWEEP_BATCH = 500
+
+MAX_ATTEMPTS = 5
+"""Tries at writing one reminder's email before it is parked as failed."""
 
 Writer = Callable[[Reminder], Awaitable[OutboxMessage | None]]
 """Writes the email for one due reminder into the outbox (None: nothing to send any more)."""
@@ -117,6 +127,36 @@ async def _queue_one(reminder: Reminder, writers: Mapping[str, Writer]) -> Outbo
     return message
 
 
+def retry_delay(attempts: int) -> dt.timedelta:
+    """The wait after the ``attempts``-th failed try: 1, 2, 4, 8 minutes, at most an hour."""
+    return min(dt.timedelta(minutes=2 ** max(0, attempts - 1)), dt.timedelta(hours=1))
+
+
+async def _record_failure(reminder: Reminder, error: Exception) -> None:
+    """This reminder's try failed: count it, keep the error, wait before the next, or park it."""
+    attempts = reminder.attempts + 1
+    parked = attempts >= MAX_ATTEMPTS
+    await Reminder.update(
+        {
+            Reminder.attempts: attempts,
+            Reminder.last_error: f"{type(error).__name__}: {error}"[:2000],
+            Reminder.retry_at: clock.now() + retry_delay(attempts),
+            Reminder.state: ReminderState.failed if parked else ReminderState.pending,
+        }
+    ).where((Reminder.id == reminder.id) & (Reminder.state == ReminderState.pending))
+    logger.log(
+        logging.ERROR if parked else logging.WARNING,
+        "reminder %s (%s) failed, try %s of %s%s: %s",
+        reminder.id,
+        reminder.kind,
+        attempts,
+        MAX_ATTEMPTS,
+        ", parked" if parked else "",
+        error,
+        exc_info=error if parked else None,
+    )
+
+
 def _latest_only(due: list[Reminder]) -> list[Reminder]:
     """A sweep that was held up may find a person's "in 7 days" and "tomorrow" due together:
     only the latest of them is sent, and the stale one is dropped by :func:`_drop_stale`."""
@@ -139,9 +179,14 @@ async def queue_due_reminders(writers: Mapping[str, Writer]) -> int:
     kind in ``writers``, and queue its sending job. Run by the worker's cron job."""
     queued = 0
     while True:
+        now = clock.now()
         due = (
             await Reminder.objects()
-            .where((Reminder.state == ReminderState.pending) & (Reminder.due_at <= clock.now()))
+            .where(
+                (Reminder.state == ReminderState.pending)
+                & (Reminder.due_at <= now)
+                & (Reminder.retry_at.is_null() | (Reminder.retry_at <= now))
+            )
             .order_by(Reminder.due_at)
             .order_by(Reminder.id)
             .limit(SWEEP_BATCH)
@@ -149,10 +194,32 @@ async def queue_due_reminders(writers: Mapping[str, Writer]) -> int:
         chosen = _latest_only(due)
         await _drop_stale(due, chosen)
         for reminder in chosen:
-            message = await _queue_one(reminder, writers)
+            try:
+                message = await _queue_one(reminder, writers)
+            except Exception as error:  # this reminder's alone: the others still go
+                await _record_failure(reminder, error)
+                continue
             if message is not None:
                 # After commit. Lost here (a crash, Redis gone)? The outbox sweep resends it.
-                await dispatch(message)
+                await dispatch(message)  # a queue that is away fails nothing
                 queued += 1
         if len(due) < SWEEP_BATCH:
             return queued
+
+
+async def retry_parked_reminder(reminder_id: int) -> Reminder | None:
+    """An admin asked: a parked reminder is tried again at the next sweep, with fresh tries.
+    None if there is no such reminder or it was not parked."""
+    rows = (
+        await Reminder.update(
+            {
+                Reminder.state: ReminderState.pending,
+                Reminder.attempts: 0,
+                Reminder.retry_at: None,
+                Reminder.last_error: "",
+            }
+        )
+        .where((Reminder.id == reminder_id) & (Reminder.state == ReminderState.failed))
+        .returning(*Reminder.all_columns())
+    )
+    return Reminder(**rows[0], _ignore_missing=True) if rows else None

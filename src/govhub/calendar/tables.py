@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from piccolo.columns import ForeignKey, Integer, OnDelete, Timestamptz, Varchar
+from piccolo.columns import ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -18,6 +18,7 @@ class ReminderState(StrEnum):
     pending = "pending"  # waiting for its due time
     queued = "queued"  # its email is in the outbox (``message``)
     dropped = "dropped"  # nothing to send any more (meeting cancelled, registration withdrawn)
+    failed = "failed"  # its email could not be written, try after try: parked for admins
 
 
 class Reminder(Table):
@@ -38,6 +39,10 @@ class Reminder(Table):
     state = Varchar(length=10, choices=ReminderState, default=ReminderState.pending, index=True)
     message = ForeignKey(OutboxMessage, null=True, default=None, on_delete=OnDelete.restrict)
     created_at = Timestamptz(default=TimestamptzNow())
+    # Writing its email failed: how often, the last error, and when the sweep tries again.
+    attempts = Integer(default=0)
+    last_error = Text(default="")
+    retry_at = Timestamptz(null=True, default=None)
 
 
 class FeedToken(Table):

@@ -1,39 +1,24 @@
-"""``/healthz``: can this process reach its database and its queue?"""
+"""``/healthz``: the database, the queue, the worker and the mail waiting (:mod:`govhub.health`)."""
 
 from __future__ import annotations
 
-import asyncio
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 
 from litestar import Request, Response, get
 from litestar.openapi import ResponseSpec
 from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 
-from govhub import db
+from govhub import queue
+from govhub.health import HealthReport, LocalWorker, check_health
 
 __all__ = ["HealthReport", "healthz"]
 
-CHECK_TIMEOUT = 3.0
 
-
-@dataclass
-class HealthReport:
-    status: str
-    """``ok`` or ``unavailable``."""
-    database: str
-    """``ok``, or ``unreachable: <error>``."""
-    queue: str
-    """``ok``, or ``unreachable: <error>``."""
-    queue_mode: str
-    """``embedded`` (in the web process) or ``redis``."""
-
-
-async def _check(probe) -> str:
-    try:
-        await asyncio.wait_for(probe, timeout=CHECK_TIMEOUT)
-    except Exception as exc:  # any failure is the answer we report
-        return f"unreachable: {type(exc).__name__}"
-    return "ok"
+def _local_worker() -> LocalWorker:
+    return LocalWorker(
+        runner=queue.embedded_runner(),
+        inline=isinstance(queue.current_queue(), queue.InlineJobs),
+    )
 
 
 @get(
@@ -44,25 +29,17 @@ async def _check(probe) -> str:
     responses={
         HTTP_503_SERVICE_UNAVAILABLE: ResponseSpec(
             data_container=HealthReport,
-            description="The database or the job queue does not answer",
+            description="The database or the job queue does not answer, or the worker is gone",
             generate_examples=False,
         )
     },
 )
 async def healthz(request: Request) -> Response[HealthReport]:
-    """200 when the database and the job queue answer; 503 naming what does not."""
+    """200 when the database and the job queue answer and a worker is alive; 503 otherwise."""
     state = request.app.state
-    database = await _check(db.ping(state.engine))
-    queue = await _check(state.queue.ping())
-    healthy = database == queue == "ok"
-    report = HealthReport(
-        status="ok" if healthy else "unavailable",
-        database=database,
-        queue=queue,
-        queue_mode="embedded" if state.settings.embedded_queue else "redis",
-    )
+    report = await check_health(state.settings, state.engine, state.queue, _local_worker())
     return Response(
         asdict(report),
-        status_code=HTTP_200_OK if healthy else HTTP_503_SERVICE_UNAVAILABLE,
+        status_code=HTTP_200_OK if report.healthy else HTTP_503_SERVICE_UNAVAILABLE,
         headers={"Cache-Control": "no-store"},
     )

@@ -84,3 +84,50 @@ def test_createadmin_makes_an_admin_who_can_sign_in(tmp_path):
     assert made.returncode == 0, made.stderr
     row = sqlite3.connect(db).execute("SELECT email, is_admin FROM account").fetchone()
     assert row == ("ada@example.org", 1)
+
+
+def test_status_prints_the_health_report_and_fails_while_no_worker_is_alive(tmp_path):
+    import datetime as dt
+    import sqlite3
+
+    db = tmp_path / "status.sqlite3"
+    env = {"GOVHUB_DATABASE_URL": f"sqlite:///{db}", "GOVHUB_VAR_DIR": str(tmp_path)}
+    assert govhub("migrate", **env).returncode == 0
+
+    silent = govhub("status", GOVHUB_REDIS_URL="", **env)
+    assert silent.returncode == 1, silent.stderr
+    lines = silent.stdout.splitlines()
+    assert "status: unavailable" in lines and "database: ok" in lines
+    assert "worker: no heartbeat" in lines and "worker heartbeat age: -" in lines
+    assert "queue: not checked" in lines  # the embedded queue lives in the web process
+    assert "oldest pending job age: -" in lines
+
+    now = dt.datetime.now(dt.UTC)
+    with sqlite3.connect(db) as connection:
+        connection.execute(
+            "INSERT INTO worker_heartbeat (worker, last_seen, state) VALUES (?, ?, ?)",
+            ("embedded", str(now - dt.timedelta(seconds=20)), ""),
+        )
+        connection.execute(
+            "INSERT INTO outbox_message (message_id, to_address, subject, due_at) "
+            "VALUES ('<1@test>', 'ada@example.org', 'Hello', ?)",
+            (str(now - dt.timedelta(minutes=10)),),  # as Piccolo writes it
+        )
+    alive = govhub("status", GOVHUB_REDIS_URL="", **env)
+    assert alive.returncode == 0, alive.stdout + alive.stderr
+    lines = alive.stdout.splitlines()
+    assert "status: ok" in lines and "worker: ok" in lines
+    [age] = [line for line in lines if line.startswith("worker heartbeat age: ")]
+    assert 20 <= int(age.split(": ")[1].removesuffix(" s")) < 80
+    [waited] = [line for line in lines if line.startswith("oldest pending job age: ")]
+    assert 600 <= int(waited.split(": ")[1].removesuffix(" s")) < 660
+
+
+def test_status_names_a_redis_that_does_not_answer(tmp_path):
+    db = tmp_path / "status.sqlite3"
+    env = {"GOVHUB_DATABASE_URL": f"sqlite:///{db}", "GOVHUB_VAR_DIR": str(tmp_path)}
+    assert govhub("migrate", **env).returncode == 0
+    down = govhub("status", GOVHUB_REDIS_URL="redis://127.0.0.1:1/0", **env)
+    assert down.returncode == 1
+    assert "queue: unreachable: ConnectionError" in down.stdout.splitlines()
+    assert "Traceback" not in down.stderr

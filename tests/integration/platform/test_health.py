@@ -41,3 +41,43 @@ async def test_a_stopped_redis_is_reported_unhealthy(make_app):
     assert response.status_code == 503
     assert response.json()["queue"].startswith("unreachable")
     assert response.json()["database"] == "ok"
+
+
+async def test_it_reports_how_long_the_oldest_due_email_has_waited(client):
+    import datetime as dt
+
+    from govhub.mail.tables import MailState, OutboxMessage
+
+    now = dt.datetime.now(dt.UTC)
+    for minutes, state in [(5, MailState.queued), (60, MailState.sent), (-5, MailState.queued)]:
+        await OutboxMessage(
+            message_id=f"<{minutes}@test>",
+            to_address="ada@example.org",
+            subject="Hello",
+            state=state,
+            due_at=now - dt.timedelta(minutes=minutes),
+        ).save()
+    report = (await client.get("/healthz")).json()
+    # The queued one due 5 minutes ago (not the sent one, nor the one due in 5 minutes).
+    assert 300 <= report["oldest_pending_job_age"] < 360
+    assert report["worker"] == "inline"  # the tests' jobs run as they are enqueued
+
+
+async def test_with_the_embedded_queue_it_reports_the_runner_in_this_process(make_app):
+    import asyncio
+
+    from govhub import queue
+
+    app = await make_app(redis_url="", worker=True)
+    async with client_for(app) as client:
+        running = await client.get("/healthz")
+        assert running.status_code == 200
+        assert running.json()["worker"] == "ok" and running.json()["queue_mode"] == "embedded"
+
+        runner = queue.embedded_runner()
+        runner.cancel()
+        await asyncio.gather(runner, return_exceptions=True)
+        stopped = await client.get("/healthz")
+    assert stopped.status_code == 503
+    assert stopped.json()["worker"] == "stopped"
+    assert stopped.json()["database"] == "ok" and stopped.json()["queue"] == "ok"
