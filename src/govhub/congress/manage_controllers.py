@@ -75,7 +75,6 @@ async def _manage_page(
                 NEED_LABELS[c] for c in registration.access_needs.split(",") if c in NEED_LABELS
             ],
             notice=request.query_params.get("done", ""),
-            registered=request.query_params.get("registered") == "1",
             waiting_position=await registrations.waiting_position(registration),
             state=editions.registration_open(edition),
             changes=editions.changes_open(edition),

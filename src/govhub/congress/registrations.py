@@ -30,7 +30,7 @@ from govhub.congress.tables import (
     RegistrationStatus,
     SessionBooking,
 )
-from govhub.errors import Refused
+from govhub.errors import NotFound, Refused
 from govhub.mail.services import dispatch_all
 from govhub.mail.tables import OutboxMessage
 
@@ -82,7 +82,7 @@ async def _deadlines(edition_id: int) -> tuple[dict, dt.datetime]:
         .first()
     )
     if row is None:
-        raise ClosedForRegistration()
+        raise NotFound()
     return row, await db.database_now(Edition._meta.db)
 
 
