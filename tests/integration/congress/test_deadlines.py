@@ -165,6 +165,9 @@ async def test_after_closing_a_manage_link_shows_downloads_and_erases_but_change
         assert "Your registration can no longer be changed" in refused.text
         assert reason in refused.text
         assert "Nothing has been changed" in refused.text
+    in_bengali = await client.get(f"{manage}/cancel?lang=bn")
+    assert in_bengali.status_code == 409
+    assert "আপনার নিবন্ধন আর পরিবর্তন করা যাবে না" in in_bengali.text
     registration = (
         await Registration.objects().where(Registration.id == done.registration.id).first()
     )
