@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,6 +19,7 @@ __all__ = [
     "KeptConnectionSQLiteEngine",
     "close_engine",
     "contains",
+    "database_now",
     "for_update",
     "id_of",
     "is_sqlite",
@@ -214,6 +216,20 @@ async def close_engine(engine: Engine) -> None:
             await engine.close_connection_pool()
     elif isinstance(engine, KeptConnectionSQLiteEngine):
         await engine.close()
+
+
+async def database_now(engine: Engine) -> dt.datetime:
+    """The database's clock, as it is at this statement (UTC): what a deadline checked inside a
+    locked transaction is held to, so every web process agrees on it.
+
+    On PostgreSQL that is ``clock_timestamp()``, not ``now()`` / ``CURRENT_TIMESTAMP``, which
+    stay at the moment the transaction began (before it waited for a lock). SQLite runs in
+    this process, so its clock is the process's.
+    """
+    if is_sqlite(engine):
+        return dt.datetime.now(dt.UTC)
+    rows = await engine.run_ddl("SELECT clock_timestamp() AS now")
+    return rows[0]["now"].astimezone(dt.UTC)
 
 
 async def ping(engine: Engine) -> None:

@@ -10,9 +10,11 @@ from litestar.params import FromPath, FromQuery
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 
-from govhub.congress import editions, registrations
+from govhub.congress import editions, public_registration, registrations
 from govhub.congress.deps import EDITION, ShownEdition
 from govhub.congress.forms import FIELDS, LISTS, parse_registration
+from govhub.congress.public_form_controllers import organiser_of_the_edition, per_client
+from govhub.congress.public_registration import HONEYPOT, REGISTRATIONS_FROM_ONE_CLIENT
 from govhub.congress.rules import DIET, LANGUAGES, NEEDS
 from govhub.congress.tables import Edition
 from govhub.governance.tables import Organisation
@@ -37,7 +39,7 @@ def _language_cookie(request: Request) -> list[Cookie]:
 
 async def read_form(request: Request) -> dict:
     """The registration form as typed (stripped strings), and the lists of ticked boxes."""
-    values: dict = await form_values(request, *FIELDS)
+    values: dict = await form_values(request, *FIELDS, HONEYPOT)
     form = await request.form()
     for name in LISTS:
         values[name] = [v for v in form.getall(name, []) if isinstance(v, str)][:50]
@@ -54,7 +56,7 @@ async def _edition_page(
     *,
     values=None,
     errors=None,
-    duplicate=False,
+    closed_while_waiting=False,
     status_code=200,
 ) -> HTMXBlockTemplate:
     sessions = await editions.programme(edition)
@@ -65,11 +67,11 @@ async def _edition_page(
         sessions=sessions,
         counts=await editions.counts(edition, sessions),
         actions=await editions.calls_to_action(edition),
-        state=editions.registration_open(edition),
+        state="closed" if closed_while_waiting else editions.registration_open(edition),
+        closed_while_waiting=closed_while_waiting,
         organisations=await _organisations(),
         values=values or {"attending_as": ""},
         errors=errors or {},
-        duplicate=duplicate,
         needs=NEEDS,
         languages=LANGUAGES,
         diet=DIET,
@@ -108,34 +110,44 @@ class CongressController(Controller):
             retention_days=get_settings().congress_retention_days,
         )
 
-    @post("/{slug:str}/register", name="congress_register", dependencies=EDITION)
+    @post(
+        "/{slug:str}/register",
+        name="congress_register",
+        dependencies=EDITION,
+        before_request=per_client(REGISTRATIONS_FROM_ONE_CLIENT, exempt=organiser_of_the_edition),
+    )
     async def register(
         self, request: Request, edition: ShownEdition
     ) -> HTMXBlockTemplate | Redirect:
-        locale = requested_locale(request)
+        """Registered, already registered or a robot: the same "check your email" answer."""
         values = await read_form(request)
+        check_your_email = Redirect(
+            request.app.route_reverse("congress_check_email", slug=edition.slug), status_code=303
+        )
+        if public_registration.is_robot(values):
+            return check_your_email
         if editions.registration_open(edition) != "open":
             return await _edition_page(request, edition, values=values, status_code=409)
         try:
             form = parse_registration(
                 values, await editions.programme(edition), await _organisations()
             )
-            done = await registrations.register(edition, form, locale=locale)
+            await public_registration.register_from_form(
+                edition, form, locale=requested_locale(request)
+            )
         except FormError as error:
             return await _edition_page(
                 request, edition, values=values, errors=error.errors, status_code=400
             )
-        except registrations.AlreadyRegistered:
-            return await _edition_page(
-                request, edition, values=values, duplicate=True, status_code=409
-            )
         except registrations.ClosedForRegistration:
-            return await _edition_page(request, edition, values=values, status_code=409)
-        return Redirect(
-            request.app.route_reverse("congress_manage", token=done.token),
-            query_params={"registered": "1"},
-            status_code=303,
-        )
+            return await _edition_page(
+                request, edition, values=values, closed_while_waiting=True, status_code=409
+            )
+        return check_your_email
+
+    @get("/{slug:str}/check-your-email", name="congress_check_email", dependencies=EDITION)
+    async def check_email(self, edition: ShownEdition) -> HTMXBlockTemplate:
+        return page("congress/check_email.html", edition=edition)
 
     @post("/{slug:str}/register/check", name="congress_register_check", dependencies=EDITION)
     async def check(

@@ -6,7 +6,10 @@
 - ``bodies``: the bodies this person may organise a new congress for (:data:`NEW_CONGRESS`).
 - ``programme_session``: the ``{session_id}`` in that edition's programme (:data:`SESSION`).
 - ``registration``: the one the secret manage link's ``{token}`` opens, and ``edition`` its
-  edition (:data:`REGISTRATION`, :data:`LIVE_REGISTRATION` for one not cancelled).
+  edition (:data:`REGISTRATION`); on the routes that change it, only while the registrant may
+  still change it (:data:`CHANGEABLE_REGISTRATION`), and not cancelled
+  (:data:`LIVE_REGISTRATION`). Too late is :class:`registrations.ChangesClosed` (409, with
+  the reason); the services check it again under the places lock.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from govhub.errors import NotFound
 from govhub.web.guards import Me
 
 __all__ = [
+    "CHANGEABLE_REGISTRATION",
     "DESK_EDITION",
     "EDITION",
     "LIVE_REGISTRATION",
@@ -36,6 +40,7 @@ __all__ = [
     "ProgrammeSession",
     "RegistrationEdition",
     "ShownEdition",
+    "provide_changeable_registration",
     "provide_desk_edition",
     "provide_edition",
     "provide_live_registration",
@@ -120,9 +125,19 @@ async def provide_registration(request: Request, token: FromPath[str]) -> Regist
     return registration
 
 
-async def provide_live_registration(request: Request, token: FromPath[str]) -> Registration:
-    """As :func:`provide_registration`, but not a cancelled one."""
+async def provide_changeable_registration(request: Request, token: FromPath[str]) -> Registration:
+    """As :func:`provide_registration`, while its registrant may still change or cancel it:
+    :class:`registrations.ChangesClosed` once registration has closed or the congress is over."""
     registration = await provide_registration(request, token)
+    state = editions.changes_open(await editions.edition_of(registration))
+    if state != "open":
+        raise registrations.ChangesClosed(state)
+    return registration
+
+
+async def provide_live_registration(request: Request, token: FromPath[str]) -> Registration:
+    """As :func:`provide_changeable_registration`, but not a cancelled one."""
+    registration = await provide_changeable_registration(request, token)
     if registration.status == RegistrationStatus.cancelled:
         raise NotFound()
     return registration
@@ -155,5 +170,12 @@ REGISTRATION = {
 }
 """On a route with ``{token}``: ``registration: Registration`` and its ``edition: Edition``."""
 
+CHANGEABLE_REGISTRATION = {
+    **REGISTRATION,
+    "registration": Provide(provide_changeable_registration),
+}
+"""As :data:`REGISTRATION`, while it may still be changed or cancelled (every route that
+changes a registration uses this or :data:`LIVE_REGISTRATION`)."""
+
 LIVE_REGISTRATION = {**REGISTRATION, "registration": Provide(provide_live_registration)}
-"""As :data:`REGISTRATION`, for a registration that is not cancelled."""
+"""As :data:`CHANGEABLE_REGISTRATION`, for a registration that is not cancelled."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from govhub import clock
-from govhub.congress.rules import registration_state
+from govhub.congress.rules import change_state, registration_state
 from govhub.congress.tables import (
     BookingStatus,
     CongressCallToAction,
@@ -19,6 +19,7 @@ from govhub.congress.tables import (
 __all__ = [
     "Counts",
     "calls_to_action",
+    "changes_open",
     "counts",
     "edition_by_slug",
     "edition_of",
@@ -72,6 +73,12 @@ def registration_open(edition: Edition) -> str:
     return registration_state(
         clock.now(), edition.registration_opens_at, edition.registration_closes_at
     )
+
+
+def changes_open(edition: Edition) -> str:
+    """Whether a registrant may change sessions or cancel now: ``"open"``, ``"closed"`` or
+    ``"over"`` (the rule itself is checked again under the places lock when they do)."""
+    return change_state(clock.now(), edition.registration_closes_at, edition.ends_at)
 
 
 @dataclass

@@ -1,6 +1,10 @@
 """The registrant's secret manage link: see the registration, change sessions, cancel,
-download what we hold, erase it. The link is the only key, so every page is ``no-store``
-and answers "not found" to a wrong or spent token."""
+download what we hold (and the calendar file), erase it. The link is the only key, so every
+page is ``no-store`` and answers "not found" to a wrong or spent token.
+
+Once registration has closed or the congress is over, the link still shows, downloads and
+erases, but no longer changes sessions or cancels: those routes answer 409 with the reason.
+"""
 
 from __future__ import annotations
 
@@ -11,19 +15,22 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect
 
+from govhub.calendar.ics import build_calendar
 from govhub.congress import editions, registrations
 from govhub.congress.controllers import in_visitors_language, read_form
 from govhub.congress.deps import (
+    CHANGEABLE_REGISTRATION,
     LIVE_REGISTRATION,
     REGISTRATION,
     LinkedRegistration,
     RegistrationEdition,
 )
 from govhub.congress.forms import parse_session_choice
-from govhub.congress.notices import bookings_of
+from govhub.congress.notices import bookings_of, registration_event
 from govhub.congress.privacy import erase_registration, personal_data
 from govhub.congress.rules import NEED_LABELS
-from govhub.congress.tables import Edition, Registration
+from govhub.congress.tables import Edition, Registration, RegistrationStatus
+from govhub.errors import NotFound
 from govhub.web.pages import page
 
 __all__ = ["ManageRegistrationController"]
@@ -68,9 +75,9 @@ async def _manage_page(
                 NEED_LABELS[c] for c in registration.access_needs.split(",") if c in NEED_LABELS
             ],
             notice=request.query_params.get("done", ""),
-            registered=request.query_params.get("registered") == "1",
             waiting_position=await registrations.waiting_position(registration),
             state=editions.registration_open(edition),
+            changes=editions.changes_open(edition),
         )
     )
 
@@ -82,10 +89,19 @@ def _confirm_page(
     return _private(page(template, token=token, registration=registration, edition=edition))
 
 
+def _too_late(request: Request, error: registrations.ChangesClosed) -> Response:
+    """409: registration has closed or the congress is over, so nothing was changed."""
+    token = str(request.path_params.get("token", ""))
+    return _private(
+        page("congress/changes_closed.html", status_code=409, token=token, state=error.state)
+    )
+
+
 class ManageRegistrationController(Controller):
     path = "/congress/manage/{token:str}"
     include_in_schema = False
     before_request = in_visitors_language
+    exception_handlers = {registrations.ChangesClosed: _too_late}
 
     @get("/", name="congress_manage", dependencies=REGISTRATION)
     async def view(
@@ -122,17 +138,17 @@ class ManageRegistrationController(Controller):
         done = "sessions" if changed else "unchanged"
         return Redirect(_manage_url(request, token, done), status_code=303)
 
-    @get("/cancel", name="congress_cancel_form", dependencies=REGISTRATION)
+    @get("/cancel", name="congress_cancel_form", dependencies=CHANGEABLE_REGISTRATION)
     async def cancel_form(
         self, token: FromPath[str], registration: LinkedRegistration, edition: RegistrationEdition
     ) -> HTMXBlockTemplate:
         return _confirm_page("congress/cancel.html", token, registration, edition)
 
-    @post("/cancel", name="congress_cancel", dependencies=REGISTRATION)
+    @post("/cancel", name="congress_cancel", dependencies=CHANGEABLE_REGISTRATION)
     async def cancel(
         self, request: Request, token: FromPath[str], registration: LinkedRegistration
     ) -> Redirect:
-        await registrations.cancel_registration(registration)
+        await registrations.cancel_registration(registration, by_registrant=True)
         return Redirect(_manage_url(request, token, "cancelled"), status_code=303)
 
     @get("/data.json", name="congress_personal_data", dependencies=REGISTRATION)
@@ -144,6 +160,26 @@ class ManageRegistrationController(Controller):
             headers={
                 "content-disposition": (
                     f'attachment; filename="congress-{registration.reference}.json"'
+                ),
+                "cache-control": "no-store",
+            },
+        )
+
+    @get("/calendar.ics", name="congress_registration_calendar", dependencies=REGISTRATION)
+    async def calendar(
+        self, registration: LinkedRegistration, edition: RegistrationEdition
+    ) -> Response:
+        """The congress as a calendar file, with their sessions (a place only)."""
+        if registration.status != RegistrationStatus.confirmed:
+            raise NotFound()
+        pairs = await bookings_of(registration.id)
+        body = build_calendar([registration_event(edition, registration, pairs)])
+        return Response(
+            body,
+            media_type="text/calendar; charset=utf-8",
+            headers={
+                "content-disposition": (
+                    f'attachment; filename="congress-{registration.reference}.ics"'
                 ),
                 "cache-control": "no-store",
             },

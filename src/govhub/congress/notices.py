@@ -33,6 +33,7 @@ __all__ = [
     "edition_url",
     "manage_token",
     "manage_url",
+    "queue_already_registered",
     "queue_cancellation",
     "queue_confirmation",
     "queue_reminder",
@@ -210,5 +211,18 @@ async def queue_reminder(edition: Edition, registration: Registration) -> Outbox
         template="congress/reminder",
         context=_context(edition, registration, pairs),
         kind="congress.reminder",
+        locale=registration.locale,
+    )
+
+
+async def queue_already_registered(edition: Edition, registration: Registration) -> OutboxMessage:
+    """ "You are already registered": someone registered their address again, so the page said
+    "check your email" and this email carries their manage link once more."""
+    pairs = await bookings_of(registration.id)
+    return await queue_mail(
+        to=registration.email,
+        template="congress/already_registered",
+        context=_context(edition, registration, pairs),
+        kind="congress.already_registered",
         locale=registration.locale,
     )

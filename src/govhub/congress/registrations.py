@@ -8,7 +8,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
-from govhub import clock
+from govhub import clock, db
 from govhub.accounts.secrets import hash_token
 from govhub.audit.services import record
 from govhub.congress import places
@@ -22,7 +22,7 @@ from govhub.congress.notices import (
     queue_update,
 )
 from govhub.congress.reminders import drop_congress_reminders, plan_congress_reminders
-from govhub.congress.rules import registration_state
+from govhub.congress.rules import change_state, registration_state
 from govhub.congress.tables import (
     CongressSession,
     Edition,
@@ -30,11 +30,13 @@ from govhub.congress.tables import (
     RegistrationStatus,
     SessionBooking,
 )
+from govhub.errors import NotFound, Refused
 from govhub.mail.services import dispatch_all
 from govhub.mail.tables import OutboxMessage
 
 __all__ = [
     "AlreadyRegistered",
+    "ChangesClosed",
     "ClosedForRegistration",
     "Registered",
     "cancel_registration",
@@ -51,9 +53,51 @@ _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read out on the
 class AlreadyRegistered(Exception):
     """This email address already holds a registration for the edition (nothing was sent)."""
 
+    def __init__(self, registration_id: int) -> None:
+        super().__init__(registration_id)
+        self.registration_id = registration_id
+
 
 class ClosedForRegistration(Exception):
     """Registration is not open (yet, or any more)."""
+
+
+class ChangesClosed(Refused):
+    """Registration has closed (``state`` "closed") or the congress is over ("over"): the
+    registrant may still see, download and erase their registration, not change or cancel it."""
+
+    def __init__(self, state: str) -> None:
+        super().__init__(f"registration changes are {state}")
+        self.state = state
+
+
+async def _deadlines(edition_id: int) -> tuple[dict, dt.datetime]:
+    """The edition's dates as the database holds them now, and the database's clock: read under
+    the places lock, so a request that waited for the lock is judged when it gets it."""
+    row = (
+        await Edition.select(
+            Edition.registration_opens_at, Edition.registration_closes_at, Edition.ends_at
+        )
+        .where(Edition.id == edition_id)
+        .first()
+    )
+    if row is None:
+        raise NotFound()
+    return row, await db.database_now(Edition._meta.db)
+
+
+async def _refuse_unless_open(edition_id: int) -> None:
+    row, now = await _deadlines(edition_id)
+    opens, closes = row["registration_opens_at"], row["registration_closes_at"]
+    if registration_state(now, opens, closes) != "open":
+        raise ClosedForRegistration()
+
+
+async def _refuse_unless_changeable(edition_id: int) -> None:
+    row, now = await _deadlines(edition_id)
+    state = change_state(now, row["registration_closes_at"], row["ends_at"])
+    if state != "open":
+        raise ChangesClosed(state)
 
 
 @dataclass
@@ -94,7 +138,9 @@ async def register(
 ) -> Registered:
     """Register one person: a place while the congress has one, else the waiting list.
 
-    Raises :class:`AlreadyRegistered` (and sends nothing) for an email already registered.
+    Raises :class:`AlreadyRegistered` (and sends nothing) for an email already registered, and
+    :class:`ClosedForRegistration` when registration is not open by the database's clock once
+    the places lock is held (a request that queued for the lock past closing time is refused).
     """
     now = now or clock.now()
     if registration_state(now, edition.registration_opens_at, edition.registration_closes_at) != (
@@ -105,11 +151,16 @@ async def register(
     token = manage_token(reference)
     messages: list[OutboxMessage] = []
     async with places.holding_places(edition.id, [s.id for s in form.sessions]):
-        taken = await Registration.exists().where(
-            (Registration.edition == edition.id) & (Registration.email_key == form.email_key)
+        await _refuse_unless_open(edition.id)
+        taken = (
+            await Registration.select(Registration.id)
+            .where(
+                (Registration.edition == edition.id) & (Registration.email_key == form.email_key)
+            )
+            .first()
         )
         if taken:
-            raise AlreadyRegistered()
+            raise AlreadyRegistered(taken["id"])
         full = await places.confirmed_count(edition.id) >= edition.capacity
         registration = Registration(
             edition=edition.id,
@@ -176,12 +227,20 @@ async def hand_on_places(
     return messages
 
 
-async def cancel_registration(registration: Registration, *, notify: bool = True) -> bool:
+async def cancel_registration(
+    registration: Registration, *, notify: bool = True, by_registrant: bool = False
+) -> bool:
     """Cancel a registration: CANCEL to them (when they had an invite), and the place to the
-    first person waiting. False when it was already cancelled."""
+    first person waiting. False when it was already cancelled.
+
+    ``by_registrant`` (their manage link): raises :class:`ChangesClosed` once registration has
+    closed or the congress is over, by the database's clock under the lock.
+    """
     edition = await edition_of(registration)
     messages: list[OutboxMessage] = []
     async with places.holding_places(edition.id):
+        if by_registrant:
+            await _refuse_unless_changeable(edition.id)
         current = await _reload(registration.id)
         if current is None or current.status == RegistrationStatus.cancelled:
             return False
@@ -215,12 +274,14 @@ async def change_sessions(registration: Registration, chosen: list[CongressSessi
     """Replace the registration's sessions with ``chosen`` (already checked for clashes).
 
     Sessions kept keep their place or their turn; places given up go to whoever waits.
-    Returns False when nothing changed.
+    Returns False when nothing changed; raises :class:`ChangesClosed` once registration has
+    closed or the congress is over (by the database's clock, under the lock).
     """
     edition = await edition_of(registration)
     wanted = {s.id for s in chosen}
     messages: list[OutboxMessage] = []
     async with places.holding_places(edition.id, wanted):
+        await _refuse_unless_changeable(edition.id)
         current = await _reload(registration.id)
         if current is None or current.status == RegistrationStatus.cancelled:
             return False

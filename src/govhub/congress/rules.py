@@ -16,6 +16,7 @@ __all__ = [
     "NEEDS",
     "NEED_LABELS",
     "Slot",
+    "change_state",
     "clashes",
     "edition_dates",
     "neutralise_cell",
@@ -154,6 +155,17 @@ def registration_state(now: dt.datetime, opens_at: dt.datetime, closes_at: dt.da
     """``"not_open"``, ``"open"`` or ``"closed"``."""
     if now < opens_at:
         return "not_open"
+    if now >= closes_at:
+        return "closed"
+    return "open"
+
+
+def change_state(now: dt.datetime, closes_at: dt.datetime, ends_at: dt.datetime) -> str:
+    """Whether a registrant may still change sessions or cancel: ``"open"``, ``"closed"``
+    (registration has closed) or ``"over"`` (the congress has ended). Seeing, downloading and
+    erasing a registration are always allowed."""
+    if now >= ends_at:
+        return "over"
     if now >= closes_at:
         return "closed"
     return "open"

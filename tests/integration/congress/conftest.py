@@ -11,6 +11,7 @@ import pytest
 from govhub import clock
 from govhub.congress.forms import RegistrationForm
 from govhub.congress.tables import CongressSession, Edition
+from govhub.mail.tables import OutboxMessage
 
 _seq = itertools.count(1)
 
@@ -92,3 +93,16 @@ def form_data(html: str, **fields) -> dict:
     }
     data.update(fields)
     return {k: v for k, v in data.items() if v is not None}
+
+
+async def manage_link_sent_to(email: str) -> str:
+    """The manage link (its path) in the latest email to ``email``: the registration page only
+    says "check your email", so this is how a registrant reaches their registration."""
+    mail = (
+        await OutboxMessage.objects()
+        .where(OutboxMessage.to_address == email)
+        .order_by(OutboxMessage.id, ascending=False)
+        .first()
+    )
+    assert mail is not None, f"no email to {email}"
+    return re.search(r"/congress/manage/[^\s/?]+", mail.text_body).group(0)

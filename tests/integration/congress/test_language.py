@@ -55,8 +55,8 @@ async def test_errors_and_emails_are_in_bengali(client, make_edition):
     assert "আপনার পুরো নাম লিখুন" in bad.text  # Enter your full name
     done = await client.post(f"/congress/{edition.slug}/register", data=form_data(page.text))
     assert done.status_code == 303
-    manage = await client.get(done.headers["location"])
-    assert "আপনার নিবন্ধন সম্পন্ন হয়েছে" in manage.text
+    sent = await client.get(done.headers["location"])
+    assert "আপনার ইমেইল দেখুন" in sent.text  # Check your email
     mail = await OutboxMessage.objects().first()
     assert "আপনার আসন নিশ্চিত হয়েছে" in mail.subject
     assert "প্রিয় Amina Begum," in mail.text_body

@@ -13,7 +13,7 @@ from govhub.congress import registrations
 from govhub.congress.forms import parse_session_choice
 from govhub.congress.tables import Registration, SessionBooking
 
-from .conftest import form_data, registration_form
+from .conftest import form_data, manage_link_sent_to, registration_form
 
 
 def calendar_of(message) -> tuple[str, icalendar.Event]:
@@ -29,7 +29,7 @@ async def register_through_the_form(client, edition, name, email) -> str:
         data=form_data(page.text, name=name, email=email),
     )
     assert response.status_code == 303, response.text
-    return response.headers["location"].split("?")[0]
+    return await manage_link_sent_to(email)
 
 
 async def test_cancelling_promotes_the_first_waiting_who_gets_a_request(
