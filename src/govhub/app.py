@@ -43,6 +43,7 @@ from govhub.settings import PROJECT_ROOT, Settings, get_settings
 from govhub.web.errors import exception_handlers
 from govhub.web.guards import provide_principal
 from govhub.web.health import healthz
+from govhub.web.idempotency import IdempotencyMiddleware
 from govhub.web.ids import reject_impossible_ids
 from govhub.web.page_cache import PageCache, PageCacheMiddleware
 from govhub.web.robots import robots_txt
@@ -136,6 +137,7 @@ def create_app(
         plugins=[HTMXPlugin()],
         middleware=[
             DefineMiddleware(SecurityMiddleware, settings=settings),
+            DefineMiddleware(IdempotencyMiddleware),  # after the CSRF check, which it trusts
             DefineMiddleware(PageCacheMiddleware, settings=settings, cache=page_cache),
         ],
         before_send=[add_security_headers],
