@@ -12,9 +12,11 @@ for the sender (see :mod:`govhub.submissions`) before the handler runs:
   form, and so does one that sets a cookie (a sign-in: no session token is ever kept).
 
 The sender is the CSRF identity (the session, or before sign-in the random cookie), so one
-person's key never replays another's answer. A POST without a key (API clients, tests that post
-by hand) runs as it always did. Sits inside :class:`~govhub.web.security.SecurityMiddleware`,
-which has checked the CSRF token; the form is parsed once and reaches the handler as it was.
+person's key never replays another's answer (and a public page served from the page cache,
+which gives every visitor the same keys for a minute, is no way in). A POST without a key
+(API clients, tests that post by hand) runs as it always did. Sits inside
+:class:`~govhub.web.security.SecurityMiddleware`, which has checked the CSRF token; the form is
+parsed once and reaches the handler as it was.
 """
 
 from __future__ import annotations
