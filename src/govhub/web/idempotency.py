@@ -47,7 +47,7 @@ logger = logging.getLogger(__name__)
 
 ONCE_FIELD = "_once"
 KEY_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,64}")
-UNSIGNED_FIELDS = frozenset({CSRF_FIELD, ONCE_FIELD})
+NOT_FINGERPRINTED = frozenset({CSRF_FIELD, ONCE_FIELD})
 FORM_TYPES = (b"application/x-www-form-urlencoded", b"multipart/form-data")
 
 WAIT_SECONDS = 15.0
@@ -83,7 +83,7 @@ async def fingerprint(scope: Scope, form) -> str:
     digest = hashlib.sha256()
     parts: list = [scope["method"], scope["path"], scope.get("query_string", b"").decode("latin-1")]
     for name, value in form.multi_items():
-        if name in UNSIGNED_FIELDS:
+        if name in NOT_FINGERPRINTED:
             continue  # the sender's identity is the claim's scope; the key is its name
         if isinstance(value, UploadFile):
             content = hashlib.sha256()
