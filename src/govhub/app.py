@@ -44,6 +44,7 @@ from govhub.settings import PROJECT_ROOT, Settings, get_settings
 from govhub.web.errors import exception_handlers
 from govhub.web.guards import provide_principal
 from govhub.web.health import healthz
+from govhub.web.idempotency import IdempotencyMiddleware
 from govhub.web.ids import reject_impossible_ids
 from govhub.web.notices import NoticeMiddleware
 from govhub.web.page_cache import PageCache, PageCacheMiddleware
@@ -140,6 +141,7 @@ def create_app(
         middleware=[
             DefineMiddleware(SecurityMiddleware, settings=settings),
             NoticeMiddleware,
+            DefineMiddleware(IdempotencyMiddleware),  # after the CSRF check, which it trusts
             DefineMiddleware(PageCacheMiddleware, settings=settings, cache=page_cache),
         ],
         before_send=[add_security_headers],

@@ -11,6 +11,7 @@ from govhub.governance import tables as governance
 from govhub.mail.tables import OutboxMessage
 from govhub.meetings import tables as meetings
 from govhub.settings import PROJECT_ROOT
+from govhub.submissions import Submission
 from govhub.system import FailedJob, WorkerHeartbeat
 
 # Parents before their children: emptied in reverse order, nothing is refused (ON DELETE
@@ -29,6 +30,7 @@ TABLES = [
     accounts.UserSession,
     accounts.PasswordResetToken,
     accounts.RateLimitCounter,
+    Submission,
     AuditEntry,
     OutboxMessage,
     meetings.MeetingSeries,

@@ -9,6 +9,7 @@ from litestar.template.config import TemplateConfig
 from govhub import i18n
 from govhub.governance.tables import Sector
 from govhub.settings import PROJECT_ROOT, Settings
+from govhub.web.idempotency import new_form_key
 from govhub.web.language import language_links
 
 __all__ = ["make_environment", "make_template_config"]
@@ -51,6 +52,7 @@ def make_environment(settings: Settings) -> Environment:
     env.filters["when"] = i18n.format_when
     # Not "csrf_token": Litestar installs a global of that name for its own CSRF scheme.
     env.globals["form_token"] = form_token
+    env.globals["form_once"] = new_form_key  # a one-time key per form: govhub.web.idempotency
     env.globals["principal"] = current_principal
     env.globals["notice"] = notice
     env.globals["site_name"] = "Tower Hamlets Partnership"
