@@ -54,7 +54,7 @@ def make_environment(settings: Settings) -> Environment:
     env.globals["form_token"] = form_token
     env.globals["form_once"] = new_form_key  # a one-time key per form: govhub.web.idempotency
     env.globals["principal"] = current_principal
-    env.globals["notice"] = notice
+    env.globals["carried_notice_text"] = notice
     env.globals["site_name"] = "Tower Hamlets Partnership"
     env.globals["sector_labels"] = {sector.value: sector.label for sector in Sector}
     _install_languages(env)
