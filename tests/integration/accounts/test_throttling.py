@@ -4,6 +4,7 @@ through a proxy named in GOVHUB_TRUSTED_PROXIES."""
 
 import asyncio
 import datetime as dt
+import re
 
 import httpx
 
@@ -45,16 +46,34 @@ async def test_an_attacker_failing_20_times_does_not_stop_the_owner_signing_in_e
     assert mine.headers["location"] == "/dashboard"
 
 
-async def test_the_wait_grows_tells_how_long_and_is_only_for_that_client(app, make_user):
+async def test_a_refused_try_says_how_long_to_wait_and_keeps_what_was_typed(app, make_user):
     user = await make_user()
     async with client_at(app, ATTACKER) as attacker:
         for _ in range(5):
             await sign_in_from(attacker, user.email, "guess number one")
         refused = await sign_in_from(attacker, user.email, PASSWORD)  # even the right one
     assert refused.status_code == 429
-    assert "Too many attempts. Wait 10 seconds, then try again." in refused.text
-    assert refused.headers["retry-after"] == "10"
+    wait = re.search(r"Too many attempts. Wait (\d+) seconds, then try again.", refused.text)
+    assert wait and 1 <= int(wait.group(1)) <= 10
+    assert refused.headers["retry-after"] == wait.group(1)
     assert f'value="{user.email}"' in refused.text
+
+
+async def test_each_further_try_from_one_client_waits_longer(engine):
+    pair = ratelimit.SIGN_IN_PAIR
+    now = dt.datetime(2026, 12, 1, 9, 0, 1, tzinfo=dt.UTC)
+    assert all([(await ratelimit.take_turn(pair, "a|b", now=now)).allowed for _ in range(5)])
+    waits = []
+    for _ in range(4):
+        refused = await ratelimit.take_turn(pair, "a|b", now=now)
+        assert not refused.allowed
+        waits.append(refused.retry_after.total_seconds())
+        now += refused.retry_after
+        assert (await ratelimit.take_turn(pair, "a|b", now=now)).allowed
+    # (a refused try counts too: it is the client trying again too soon)
+    assert waits == [10, 40, 160, 640]
+    other = await ratelimit.take_turn(pair, "a|c", now=now)
+    assert other.allowed  # the same account from elsewhere was never slowed
 
 
 async def test_a_concurrent_burst_from_one_client_gets_five_tries(app, make_user):
