@@ -127,6 +127,15 @@ class AccountController(Controller):
             errors["password"] = "Enter your password"  # noqa: S105 (a message, not a secret)
         if errors:
             return _page("sign_in.html", 400, values=values, errors=errors, next=target, done=None)
+        if not services.could_be_an_address(email):  # no account has it: nothing to count
+            return _page(
+                "sign_in.html",
+                400,
+                values=values,
+                next=target,
+                done=None,
+                errors={"email": SIGN_IN_ERROR},
+            )
         address = client_address(request)
         verdict = await _sign_in_turn(email, address)
         if not verdict.allowed:
@@ -286,7 +295,7 @@ class AccountController(Controller):
     async def reset_request(self, request: Request) -> Template:
         values = await form_values(request, "email")
         email = services.normalise_email(values["email"])
-        if "@" not in email:
+        if not services.could_be_an_address(email):
             return _page(
                 "password_reset_request.html",
                 400,

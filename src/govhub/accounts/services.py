@@ -20,6 +20,7 @@ __all__ = [
     "authenticate",
     "begin_two_factor",
     "change_password",
+    "could_be_an_address",
     "create_user",
     "invite_user",
     "normalise_email",
@@ -41,6 +42,15 @@ class AccountError(Exception):
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
+
+
+def could_be_an_address(email: str) -> bool:
+    """Worth looking up: one ``@``, fits the column, no spaces or control characters."""
+    return (
+        email.count("@") == 1
+        and len(email) <= 254
+        and not any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in email)
+    )
 
 
 async def authenticate(email: str, password: str) -> User | None:

@@ -156,3 +156,19 @@ async def test_strangers_asking_for_someones_link_get_no_refusal_and_send_five_a
     assert len(sent) == 5
     async with client_at(app, OWNER) as owner:
         assert (await choose_password(owner, sent[-1])).status_code == 303
+
+
+async def test_an_address_that_cannot_be_one_gets_a_message_not_an_error(client):
+    for typed in ["x" * 250 + "@example.org", "a\x00b@example.org", "a@b@example.org"]:
+        page = await client.get("/password-reset")
+        answer = await client.post(
+            "/password-reset", data={"email": typed, "_csrf": csrf_from(page.text)}
+        )
+        assert answer.status_code == 400
+        assert "Enter an email address in the correct format" in answer.text
+        page = await client.get("/sign-in")
+        answer = await client.post(
+            "/sign-in", data={"email": typed, "password": "whatever", "_csrf": csrf_from(page.text)}
+        )
+        assert answer.status_code == 400
+        assert "Enter a correct email address and password" in answer.text
