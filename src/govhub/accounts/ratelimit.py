@@ -18,7 +18,6 @@ from govhub.accounts.tables import RateLimitCounter
 
 __all__ = [
     "RESET",
-    "SIGN_IN",
     "SIGN_IN_ACCOUNT",
     "SIGN_IN_FROM_ADDRESS",
     "SIGN_IN_PAIR",
@@ -40,7 +39,6 @@ class Limit:
     window: dt.timedelta
 
 
-SIGN_IN = Limit("sign-in", 5, dt.timedelta(minutes=15))  # (kept for branches using it)
 # Per network address: many people sign in from one office (a council building, a library
 # behind one NAT), so this is looser than the per-account limit, which stops guessing.
 SIGN_IN_FROM_ADDRESS = Limit("sign-in-address", 60, dt.timedelta(minutes=15))
