@@ -120,7 +120,11 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
         port=port,
         workers=workers,
         reload=reload,
-        proxy_headers=True,
+        # X-Forwarded-* only from the proxies named in GOVHUB_TRUSTED_PROXIES (none by default;
+        # uvicorn's own default would trust 127.0.0.1, so any local process could claim any
+        # address and dodge the per-client limits).
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=settings.trusted_proxies or None,
         log_level="info",
     )
 

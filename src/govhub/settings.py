@@ -62,6 +62,10 @@ class Settings(BaseSettings):
     page_cache_entries: int = 256
     """Public pages each web process keeps for anonymous visitors (0: none); see web/page_cache."""
 
+    trusted_proxies: str = ""
+    """Comma-separated addresses or networks (``10.0.0.0/8``, host bits zero) of proxies whose
+    ``X-Forwarded-For`` is believed; empty: none, the connecting address is the client's."""
+
     congress_retention_days: int = Field(default=90, ge=0, le=3650)
     """Days after a congress ends before its registrants' contact details and needs are erased."""
 
@@ -81,6 +85,18 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_networks(cls, value: str) -> str:
+        import ipaddress
+
+        for part in filter(None, (p.strip() for p in value.split(","))):
+            try:
+                ipaddress.ip_network(part)
+            except ValueError as exc:
+                raise ValueError(f"not an address or network: {part!r}") from exc
         return value
 
     @field_validator("base_url")
@@ -104,6 +120,14 @@ class Settings(BaseSettings):
         if self.allowed_hosts:
             return [h.strip() for h in self.allowed_hosts.split(",") if h.strip()]
         return sorted({urlsplit(self.base_url).hostname or "localhost", "localhost", "127.0.0.1"})
+
+    @property
+    def trusted_proxy_networks(self) -> list:
+        """``trusted_proxies`` as ``ipaddress`` networks."""
+        import ipaddress
+
+        parts = filter(None, (p.strip() for p in self.trusted_proxies.split(",")))
+        return [ipaddress.ip_network(part) for part in parts]
 
     @property
     def embedded_queue(self) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Annotated
 
 import segno
@@ -10,13 +11,13 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
-from govhub.accounts import ratelimit, services
+from govhub.accounts import links, ratelimit, services
 from govhub.accounts.deps import RESET_LINK, ResetLink
 from govhub.accounts.sessions import end_session, rotate_session, start_session
 from govhub.accounts.tables import User
 from govhub.audit.services import record
 from govhub.calendar.feed_tokens import feed_path, feed_token_for, regenerate_feed_token
-from govhub.errors import NotFound
+from govhub.i18n import gettext
 from govhub.mail.services import dispatch
 from govhub.settings import get_settings
 from govhub.web.clients import client_address
@@ -39,8 +40,13 @@ DONE_MESSAGES = {
 }
 
 
-def _page(template: str, status_code: int = 200, **context) -> Template:
-    return Template(template_name=f"accounts/{template}", context=context, status_code=status_code)
+def _page(template: str, status_code: int = 200, *, headers=None, **context) -> Template:
+    return Template(
+        template_name=f"accounts/{template}",
+        context=context,
+        status_code=status_code,
+        headers=headers,
+    )
 
 
 async def _account_page(
@@ -58,10 +64,40 @@ async def _account_page(
     )
 
 
-async def _too_many(request: Request, limit: ratelimit.Limit, *subjects: str) -> int | None:
-    """Count an attempt against each subject; minutes to wait if any is over its limit."""
-    waits = [v.minutes for v in [await ratelimit.hit(limit, s) for s in subjects] if not v.allowed]
-    return max(waits) if waits else None
+def _wait_words(retry_after: dt.timedelta) -> str:
+    seconds = max(1, math.ceil(retry_after.total_seconds()))
+    if seconds < 120:
+        message = gettext("Too many attempts. Wait %(seconds)s seconds, then try again.")
+        return message % {"seconds": seconds}
+    message = gettext("Too many attempts. Wait %(minutes)s minutes, then try again.")
+    return message % {"minutes": math.ceil(seconds / 60)}
+
+
+def _too_many_page(template: str, verdict: ratelimit.Verdict, field: str, **context) -> Template:
+    seconds = max(1, math.ceil(verdict.retry_after.total_seconds()))
+    return _page(
+        template,
+        429,
+        headers={"Retry-After": str(seconds)},
+        errors={field: _wait_words(verdict.retry_after)},
+        **context,
+    )
+
+
+async def _sign_in_turn(email: str, address: str) -> ratelimit.Verdict:
+    """May this sign-in attempt go on? Counted per client, then for this account from this
+    client (growing waits), then for this account from anywhere (spaced out, never locked)."""
+    verdict = await ratelimit.hit(ratelimit.SIGN_IN_FROM_ADDRESS, f"ip:{address}")
+    if verdict.allowed:
+        verdict = await ratelimit.take_turn(ratelimit.SIGN_IN_PAIR, f"{email}|{address}")
+    if verdict.allowed:
+        verdict = await ratelimit.take_turn(ratelimit.SIGN_IN_ACCOUNT, email)
+    return verdict
+
+
+def _dead_link_page(problem: links.LinkProblem) -> Template:
+    status = 404 if problem is links.LinkProblem.unknown else 410
+    return _page("password_reset_link_dead.html", status, problem=problem.value)
 
 
 class AccountController(Controller):
@@ -91,21 +127,20 @@ class AccountController(Controller):
             errors["password"] = "Enter your password"  # noqa: S105 (a message, not a secret)
         if errors:
             return _page("sign_in.html", 400, values=values, errors=errors, next=target, done=None)
-        waits = [
-            await _too_many(request, ratelimit.SIGN_IN, f"account:{email}"),
-            await _too_many(
-                request, ratelimit.SIGN_IN_FROM_ADDRESS, f"ip:{client_address(request)}"
-            ),
-        ]
-        wait = max((w for w in waits if w), default=None)
-        if wait:
+        if not services.could_be_an_address(email):  # no account has it: nothing to count
             return _page(
                 "sign_in.html",
-                429,
+                400,
                 values=values,
                 next=target,
                 done=None,
-                errors={"email": f"Too many attempts. Wait {wait} minutes, then try again."},
+                errors={"email": SIGN_IN_ERROR},
+            )
+        address = client_address(request)
+        verdict = await _sign_in_turn(email, address)
+        if not verdict.allowed:
+            return _too_many_page(
+                "sign_in.html", verdict, "email", values=values, next=target, done=None
             )
         user = await services.authenticate(email, values["password"])
         if user is None:
@@ -117,6 +152,7 @@ class AccountController(Controller):
                 done=None,
                 errors={"email": SIGN_IN_ERROR},
             )
+        await ratelimit.forget(ratelimit.SIGN_IN_PAIR, f"{email}|{address}")
         if old := request.cookies.get(SESSION_COOKIE):
             await end_session(old)  # whatever session came in, it is not the one going out
         token = await start_session(user, mfa_pending=user.totp_enabled)
@@ -142,14 +178,9 @@ class AccountController(Controller):
             return Redirect(request.app.route_reverse("sign_in"), status_code=303)
         values = await form_values(request, "code", "next")
         target = safe_next(values["next"])
-        wait = await _too_many(request, ratelimit.TWO_FACTOR, f"account:{session.user.id}")
-        if wait:
-            return _page(
-                "two_factor_code.html",
-                429,
-                next=target,
-                errors={"code": f"Too many attempts. Wait {wait} minutes, then try again."},
-            )
+        verdict = await ratelimit.hit(ratelimit.TWO_FACTOR, f"account:{session.user.id}")
+        if not verdict.allowed:
+            return _too_many_page("two_factor_code.html", verdict, "code", next=target)
         if not await services.verify_two_factor(session.user, values["code"]):
             return _page(
                 "two_factor_code.html",
@@ -264,7 +295,7 @@ class AccountController(Controller):
     async def reset_request(self, request: Request) -> Template:
         values = await form_values(request, "email")
         email = services.normalise_email(values["email"])
-        if "@" not in email:
+        if not services.could_be_an_address(email):
             return _page(
                 "password_reset_request.html",
                 400,
@@ -273,23 +304,23 @@ class AccountController(Controller):
                     "email": "Enter an email address in the correct format, like name@example.org"
                 },
             )
-        wait = await _too_many(
-            request, ratelimit.RESET, f"ip:{client_address(request)}", f"account:{email}"
-        )
-        if wait:
-            return _page(
-                "password_reset_request.html",
-                429,
-                values=values,
-                errors={"email": f"Too many attempts. Wait {wait} minutes, then try again."},
-            )
-        if (message := await services.request_password_reset(email)) is not None:
+        verdict = await ratelimit.hit(ratelimit.RESET, f"ip:{client_address(request)}")
+        if not verdict.allowed:
+            return _too_many_page("password_reset_request.html", verdict, "email", values=values)
+        # Past the limit for one address, say the same but send nothing more: anyone may type
+        # it, so a refusal would let them stop its owner asking for a link.
+        if (await ratelimit.hit(ratelimit.RESET, f"account:{email}")).allowed and (
+            message := await services.request_password_reset(email)
+        ) is not None:
             await dispatch(message)
-        # The same page whether or not the address has an account.
+        # The same page whether or not the address has an account (and the same work: see
+        # links.request_password_reset).
         return _page("password_reset_sent.html", email=email)
 
     @get("/password-reset/{token:str}", name="password_reset_link", dependencies=RESET_LINK)
     async def reset_form(self, token: FromPath[str], reset_link: ResetLink) -> Template:
+        if reset_link.problem is not None:
+            return _dead_link_page(reset_link.problem)
         return _page("password_reset.html", token=token, errors={})
 
     @post("/password-reset/{token:str}")
@@ -297,9 +328,9 @@ class AccountController(Controller):
         values = await form_values(request, "new_password", "confirm_password")
         try:
             await services.reset_password(token, values["new_password"], values["confirm_password"])
+        except links.LinkRefused as refused:
+            return _dead_link_page(refused.problem)
         except services.AccountError as error:
-            if error.field == "token":
-                raise NotFound() from error
             return _page(
                 "password_reset.html", 400, token=token, errors={error.field: error.message}
             )

@@ -1,25 +1,20 @@
-"""What account routes need, loaded before the handler runs: 404 when absent."""
+"""What account routes need, loaded before the handler runs."""
 
 from __future__ import annotations
 
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
 
-from govhub.accounts import services
-from govhub.accounts.tables import PasswordResetToken
-from govhub.errors import NotFound
+from govhub.accounts import links
 
 __all__ = ["RESET_LINK", "ResetLink"]
 
 
-async def provide_reset_link(token: FromPath[str]) -> PasswordResetToken:
-    """The unused, unexpired reset (or invitation) link at ``{token}``; expired looks absent."""
-    row = await services.find_reset_token(token)
-    if row is None:
-        raise NotFound()
-    return row
+async def provide_reset_link(token: FromPath[str]) -> links.LinkCheck:
+    """The reset (or invitation) link at ``{token}``: its row, or why it does not work."""
+    return await links.check_link(token)
 
 
-ResetLink = NamedDependency[PasswordResetToken]
+ResetLink = NamedDependency[links.LinkCheck]
 RESET_LINK = {"reset_link": Provide(provide_reset_link)}
 """On a route with ``{token:str}``: the handler takes ``reset_link: ResetLink``."""

@@ -2,27 +2,26 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import hmac
 import time
 
 import pyotp
 
+from govhub.accounts import links
 from govhub.accounts import secrets as sec
+from govhub.accounts.links import invite_user, request_password_reset
 from govhub.accounts.sessions import end_all_sessions
-from govhub.accounts.tables import PasswordResetToken, User
+from govhub.accounts.tables import User
 from govhub.audit.services import record
 from govhub.governance.tables import Person
-from govhub.mail.services import queue_mail
-from govhub.mail.tables import OutboxMessage
 
 __all__ = [
-    "RESET_LINK_LIFETIME",
     "AccountError",
     "authenticate",
     "begin_two_factor",
     "change_password",
+    "could_be_an_address",
     "create_user",
-    "find_reset_token",
     "invite_user",
     "normalise_email",
     "request_password_reset",
@@ -30,8 +29,6 @@ __all__ = [
     "totp_uri",
     "verify_two_factor",
 ]
-
-RESET_LINK_LIFETIME = dt.timedelta(hours=1)
 
 
 class AccountError(Exception):
@@ -45,6 +42,15 @@ class AccountError(Exception):
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
+
+
+def could_be_an_address(email: str) -> bool:
+    """Worth looking up: one ``@``, fits the column, no spaces or control characters."""
+    return (
+        email.count("@") == 1
+        and len(email) <= 254
+        and not any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in email)
+    )
 
 
 async def authenticate(email: str, password: str) -> User | None:
@@ -70,6 +76,7 @@ async def create_user(*, name: str, email: str, password: str, is_admin: bool = 
         user.password_hash = sec.hash_password(password)
         user.is_admin = user.is_admin or is_admin
         user.privilege_version = (user.privilege_version or 0) + 1
+        user.link_generation = (user.link_generation or 0) + 1  # older links stop working
         await user.save()
     return user
 
@@ -82,6 +89,7 @@ async def change_password(
     _check_new_password(new, confirm)
     async with User._meta.db.transaction():
         await User.update({User.password_hash: sec.hash_password(new)}).where(User.id == user.id)
+        await links.end_links(user.id)  # a reset or invitation link sent before stops working
         await end_all_sessions(user.id, keep_token=keep_token)
         await record(None, "account.password_changed", user, summary=user.email, actor_id=user.id)
 
@@ -93,111 +101,13 @@ def _check_new_password(new: str, confirm: str) -> None:
         raise AccountError("confirm_password", "The passwords do not match")
 
 
-async def request_password_reset(email: str) -> OutboxMessage | None:
-    """Make a single-use link and queue it by email; returns the outbox row to dispatch.
-
-    Returns None when there is no such account: the caller says the same thing either way.
-    """
-    user = (
-        await User.objects()
-        .where((User.email == normalise_email(email)) & User.is_active.eq(True))
-        .first()
-    )
-    if user is None:
-        return None
-    token = sec.new_token()
-    now = dt.datetime.now(dt.UTC)
-    async with User._meta.db.transaction():
-        await PasswordResetToken.insert(
-            PasswordResetToken(
-                token_hash=sec.hash_token(token),
-                user=user.id,
-                created_at=now,
-                expires_at=now + RESET_LINK_LIFETIME,
-            )
-        )
-        message = await queue_mail(
-            to=user.email,
-            template="password_reset",
-            kind="password_reset",
-            context={"token": token, "minutes": 60},
-        )
-    return message
-
-
-INVITE_LINK_LIFETIME = dt.timedelta(days=7)
-
-
-async def invite_user(actor, person: Person) -> OutboxMessage:
-    """Give a person an account (if they have none) and email them a link to choose a password.
-
-    Returns the outbox row to dispatch after the transaction commits.
-    """
-    token = sec.new_token()
-    now = dt.datetime.now(dt.UTC)
-    async with User._meta.db.transaction():
-        user = await User.objects().where(User.person == person.id).first()
-        if user is None:
-            user = User(person=person.id, email=normalise_email(person.email), password_hash="")
-            await user.save()
-            await record(
-                actor,
-                "account.created",
-                user,
-                summary=person.name,
-                after={"email": user.email, "person": person.id},
-            )
-        await PasswordResetToken.insert(
-            PasswordResetToken(
-                token_hash=sec.hash_token(token),
-                user=user.id,
-                created_at=now,
-                expires_at=now + INVITE_LINK_LIFETIME,
-            )
-        )
-        message = await queue_mail(
-            to=user.email,
-            template="account_invite",
-            kind="invite",
-            context={"token": token, "name": person.name, "days": 7},
-        )
-        await record(actor, "account.invited", user, summary=person.name)
-    return message
-
-
-async def find_reset_token(token: str) -> PasswordResetToken | None:
-    """The unused, unexpired reset token for a link, or None."""
-    if not token or len(token) > 100:
-        return None
-    row = (
-        await PasswordResetToken.objects()
-        .where(PasswordResetToken.token_hash == sec.hash_token(token))
-        .first()
-    )
-    if row is None or row.used_at is not None or row.expires_at < dt.datetime.now(dt.UTC):
-        return None
-    return row
-
-
 async def reset_password(token: str, new: str, confirm: str) -> User:
-    row = await find_reset_token(token)
-    if row is None:
-        raise AccountError("token", "This link has expired or has already been used")
+    """Set a new password through an emailed link (raises :class:`links.LinkRefused`)."""
+    check = await links.check_link(token)
+    if check.problem is not None:
+        raise links.LinkRefused(check.problem)
     _check_new_password(new, confirm)
-    async with User._meta.db.transaction():
-        # Claim the token first: a second use of the same link changes nothing.
-        claimed = (
-            await PasswordResetToken.update({PasswordResetToken.used_at: dt.datetime.now(dt.UTC)})
-            .where((PasswordResetToken.id == row.id) & PasswordResetToken.used_at.is_null())
-            .returning(PasswordResetToken.id)
-        )
-        if not claimed:
-            raise AccountError("token", "This link has expired or has already been used")
-        await User.update({User.password_hash: sec.hash_password(new)}).where(User.id == row.user)
-        await end_all_sessions(row.user)
-        user = await User.objects().where(User.id == row.user).first()
-        await record(None, "account.password_reset", user, summary=user.email, actor_id=user.id)
-    return user
+    return await links.use_link(check.row, sec.hash_password(new))
 
 
 def totp_uri(user: User, secret: str) -> str:
@@ -222,12 +132,24 @@ async def verify_two_factor(user: User, code: str, *, enable: bool = False) -> b
     now = time.time()
     for offset in (0, -1, 1):  # one step of clock drift either way
         step = int(now // totp.interval) + offset
-        if step > (user.totp_last_step or 0) and totp.at(step * totp.interval) == code:
-            values = {User.totp_last_step: step}
-            if enable:
-                values.update(
-                    {User.totp_enabled: True, User.privilege_version: User.privilege_version + 1}
-                )
-            await User.update(values).where(User.id == user.id)
-            return True
+        if step > (user.totp_last_step or 0) and hmac.compare_digest(
+            totp.at(step * totp.interval), code
+        ):
+            return await _accept_step(user, step, enable=enable)
     return False
+
+
+async def _accept_step(user: User, step: int, *, enable: bool) -> bool:
+    """Record ``step`` as used, only if no code of it (or later) was accepted before: of two
+    sessions (or processes) racing with one code, the database lets exactly one through."""
+    values = {User.totp_last_step: step}
+    if enable:
+        values.update({User.totp_enabled: True, User.privilege_version: User.privilege_version + 1})
+    accepted = (
+        await User.update(values)
+        .where(
+            (User.id == user.id) & ((User.totp_last_step < step) | User.totp_last_step.is_null())
+        )
+        .returning(User.id)
+    )
+    return bool(accepted)

@@ -22,6 +22,9 @@ class User(Table, tablename="account"):
     totp_secret = Varchar(length=64, default="", secret=True)
     totp_enabled = Boolean(default=False)
     totp_last_step = Integer(default=0)  # a code is accepted once only
+    # Raised by every new reset or invitation link and every password change: only a link of
+    # the current generation works, so each of those ends every older link.
+    link_generation = Integer(default=0)
     # Raised whenever what the user may do changes; a session from an older version is rotated.
     privilege_version = Integer(default=1)
     created_at = Timestamptz(default=TimestamptzNow())
@@ -45,6 +48,7 @@ class PasswordResetToken(Table):
     created_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz()
     used_at = Timestamptz(null=True, default=None)
+    generation = Integer(default=0)  # the user's link_generation when the link was made
 
 
 class RateLimitCounter(Table):
@@ -53,3 +57,5 @@ class RateLimitCounter(Table):
     key = Varchar(length=300, required=True)
     count = Integer(default=0)
     expires_at = Timestamptz()
+    # For throttles: the next attempt may not come before this (None: no wait yet).
+    wait_until = Timestamptz(null=True, default=None)

@@ -59,7 +59,7 @@ async def test_a_reset_link_is_emailed_works_once_and_signs_out_everywhere(
             link, data={"new_password": new, "confirm_password": new, "_csrf": csrf_from(form.text)}
         )
         assert done.status_code == 303
-        assert (await browser.get(link)).status_code == 404  # used up
+        assert (await browser.get(link)).status_code == 410  # used up
         assert (await sign_in(browser, user.email, PASSWORD)).status_code == 400
         assert (await sign_in(browser, user.email, new)).status_code == 303
     assert sent_to_sign_in(await elsewhere.get("/account"))
@@ -73,7 +73,7 @@ async def test_an_expired_link_does_not_work(client, make_user):
     await PasswordResetToken.update(
         {PasswordResetToken.expires_at: dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)}
     ).where(PasswordResetToken.user == user.id)
-    assert (await client.get(link)).status_code == 404
+    assert (await client.get(link)).status_code == 410
 
 
 async def test_changing_password_needs_the_current_one_and_keeps_what_was_typed(
