@@ -44,6 +44,7 @@ from govhub.web.errors import exception_handlers
 from govhub.web.guards import provide_principal
 from govhub.web.health import healthz
 from govhub.web.ids import reject_impossible_ids
+from govhub.web.limits import FORM_BODY_LIMIT, FORM_FIELD_LIMIT, InputLimits
 from govhub.web.page_cache import PageCache, PageCacheMiddleware
 from govhub.web.robots import robots_txt
 from govhub.web.security import AllowedHosts, SecurityMiddleware, add_security_headers
@@ -135,6 +136,7 @@ def create_app(
         ],
         plugins=[HTMXPlugin()],
         middleware=[
+            InputLimits,  # first: an oversized or malformed request is refused before the session
             DefineMiddleware(SecurityMiddleware, settings=settings),
             DefineMiddleware(PageCacheMiddleware, settings=settings, cache=page_cache),
         ],
@@ -145,6 +147,9 @@ def create_app(
         exception_handlers=exception_handlers,
         lifespan=[lifespan],
         state=State({"settings": settings, "engine": engine, "page_cache": page_cache}),
+        # Small for forms; upload routes set their own (papers_controllers).
+        request_max_body_size=FORM_BODY_LIMIT,
+        multipart_form_part_limit=FORM_FIELD_LIMIT,
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
         # Only the JSON document: the interactive viewers load scripts from CDNs.
         openapi_config=OpenAPIConfig(

@@ -1,0 +1,74 @@
+"""Input limits at the door: an oversized or malformed request is refused at once, plainly."""
+
+import time
+
+import pytest
+
+from govhub.web.limits import FORM_BODY_LIMIT, FORM_FIELD_LIMIT
+
+TEN_MB = 10 * 1024 * 1024
+
+
+async def test_a_10mb_form_is_refused_with_413_in_milliseconds(client):
+    body = b"name=" + b"x" * TEN_MB
+    headers = {"content-type": "application/x-www-form-urlencoded", "accept": "text/html"}
+    await client.post("/sign-in", content=b"email=a", headers=headers)  # warm up the route
+    started = time.perf_counter()
+    response = await client.post("/sign-in", content=body, headers=headers)
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 413
+    assert "What you sent is too big" in response.text
+    print(f"\n10 MB urlencoded POST refused in {elapsed * 1000:.1f} ms")
+    assert elapsed < 0.05  # the issue asks for "milliseconds"; bench/RESULTS.md has the figure
+
+
+async def test_a_body_longer_than_it_says_is_refused_too(client):
+    """Content-Length small, body big: Litestar counts what it reads."""
+
+    async def chunks():
+        for _ in range(3):
+            yield b"x" * (FORM_BODY_LIMIT // 2)
+
+    response = await client.post(
+        "/sign-in",
+        content=chunks(),
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status_code == 413
+
+
+async def test_a_form_with_too_many_fields_is_refused_before_the_csrf_check(client):
+    body = "&".join(f"f{n}=1" for n in range(FORM_FIELD_LIMIT + 1))
+    response = await client.post(
+        "/sign-in", content=body, headers={"content-type": "application/x-www-form-urlencoded"}
+    )
+    assert response.status_code == 400
+    assert "too many fields" in response.text
+
+
+async def test_too_many_multipart_parts_are_refused(client):
+    files = [(f"f{n}", (None, "1")) for n in range(FORM_FIELD_LIMIT + 1)]
+    response = await client.post("/sign-in", files=files)
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("value", ["a\x00b", "a\x1bb", "\x08"])
+async def test_a_control_character_in_a_form_is_a_plain_400(client, value):
+    response = await client.post("/sign-in", data={"email": value, "password": "x"})
+    assert response.status_code == 400
+    assert "cannot be saved" in response.text
+
+
+@pytest.mark.parametrize("path", ["/bodies/a%00b", "/meetings?month=%00", "/search?q=%1b"])
+async def test_a_control_character_in_the_address_is_a_plain_4xx(client, path):
+    response = await client.get(path)
+    assert response.status_code in (400, 404)
+    assert "<h1" in response.text
+
+
+async def test_line_breaks_and_tabs_in_a_textarea_are_kept(client):
+    """The door refuses control characters, not the ordinary ones a textarea sends."""
+    response = await client.post(
+        "/sign-in", data={"email": "a\r\nb\tc", "password": "x"}, headers={"accept": "text/html"}
+    )
+    assert response.status_code != 400 or "cannot be saved" not in response.text
