@@ -31,7 +31,7 @@ from govhub.meetings.tables import (
     Purpose,
     StandardItem,
 )
-from govhub.validation import FormError, require
+from govhub.validation import FormError, require, whole_number
 
 __all__ = [
     "STANDARD_TITLES",
@@ -94,11 +94,11 @@ def _parse_item(
     if values.get("purpose") not in {p.value for p in Purpose}:
         errors["purpose"] = "Choose whether the item is for decision, discussion or information"
     minutes = values.get("minutes_allotted", "").strip()
-    if minutes and (not minutes.isdigit() or not 1 <= int(minutes) <= 480):
+    if minutes and whole_number(minutes, 1, 480) is None:
         errors["minutes_allotted"] = "The time must be a whole number of minutes, up to 480"
     confidential = values.get("is_confidential") == "yes"
     reason = values.get("exempt_reason", "").strip()
-    if confidential and not (reason.isdigit() and int(reason) in SCHEDULE_12A):
+    if confidential and whole_number(reason) not in SCHEDULE_12A:
         errors["exempt_reason"] = "Choose why the item is not for publication"
     if placing is not None and values["after"] not in placing:
         errors["after"] = "Choose where the item goes on the agenda"

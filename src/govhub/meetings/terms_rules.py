@@ -10,7 +10,7 @@ from typing import Any
 
 from govhub.governance.tables import Role, Sector
 from govhub.meetings.quorum import format_sector_minimums, parse_sector_minimums, sector_name
-from govhub.validation import FormError, parse_date
+from govhub.validation import FormError, parse_date, whole_number
 
 __all__ = [
     "COPIED",
@@ -91,7 +91,7 @@ def next_version_number(numbers: Iterable[int]) -> int:
 
 
 def _whole_number(text: str) -> int | None:
-    return int(text) if text.isascii() and text.isdigit() else None
+    return whole_number(text)
 
 
 def clean_terms(values: Mapping[str, str], roles: Sequence[str]) -> dict[str, Any]:
