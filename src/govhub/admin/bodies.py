@@ -16,7 +16,14 @@ from govhub.governance.principal import Principal
 from govhub.governance.tables import Body, BodyCallToAction, BodyKind, Membership
 from govhub.meetings import invitations as invites
 from govhub.meetings.tables import Action, Meeting, MeetingSeries, TermsOfReference
-from govhub.validation import FormError, parse_id, require, slugify, whole_number
+from govhub.validation import (
+    FormError,
+    check_lengths,
+    parse_id,
+    require,
+    slugify,
+    whole_number,
+)
 
 __all__ = ["delete_body", "save_body"]
 
@@ -25,7 +32,8 @@ async def save_body(
     actor: Principal, values: dict[str, str], action_ids: list[int], body: Body | None = None
 ) -> Body:
     errors: dict[str, str] = {}
-    name = require(values, errors, "name", "Enter the body's name")
+    name = require(values, errors, "name", "Enter the body's name", column=Body.name)
+    check_lengths(values, errors, {"short_name": Body.short_name})
     slug = slugify(values.get("slug") or name)
     if values.get("kind") not in {k.value for k in BodyKind}:
         errors["kind"] = "Choose what kind of body this is"
@@ -52,7 +60,7 @@ async def save_body(
         old_actions = await _action_ids(body.id) if body else []
         body = body or Body()
         body.name, body.slug, body.kind = name, slug, values["kind"]
-        body.short_name = values.get("short_name", "").strip()[:60]
+        body.short_name = values.get("short_name", "").strip()
         body.purpose = values.get("purpose", "").strip()[:5000]
         body.reports_to = parent_id
         body.is_public = values.get("is_public") == "yes"

@@ -31,7 +31,7 @@ from govhub.meetings.tables import (
     Purpose,
     StandardItem,
 )
-from govhub.validation import FormError, require, whole_number
+from govhub.validation import FormError, check_lengths, require, whole_number
 
 __all__ = [
     "STANDARD_TITLES",
@@ -90,7 +90,8 @@ def _parse_item(
     values: dict[str, str], action_ids: list[int], *, placing: list[str] | None = None
 ) -> tuple[dict, list[int]]:
     errors: dict[str, str] = {}
-    title = require(values, errors, "title", "Enter the item's title", max_length=300)
+    title = require(values, errors, "title", "Enter the item's title", column=AgendaItem.title)
+    check_lengths(values, errors, {"presenter": AgendaItem.presenter})
     if values.get("purpose") not in {p.value for p in Purpose}:
         errors["purpose"] = "Choose whether the item is for decision, discussion or information"
     minutes = values.get("minutes_allotted", "").strip()
@@ -106,7 +107,7 @@ def _parse_item(
         raise FormError(errors)
     return {
         "title": title,
-        "presenter": values.get("presenter", "").strip()[:200],
+        "presenter": values.get("presenter", "").strip(),
         "purpose": values["purpose"],
         "minutes_allotted": int(minutes) if minutes else None,
         "is_confidential": confidential,

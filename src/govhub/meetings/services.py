@@ -23,7 +23,14 @@ from govhub.meetings._common import reread_locked
 from govhub.meetings.recurrence import MAX_OCCURRENCES, PATTERNS, describe, occurrences, rule_for
 from govhub.meetings.tables import Meeting, MeetingChange, MeetingSeries, MeetingStatus
 from govhub.settings import get_settings
-from govhub.validation import FormError, parse_date, parse_time, require, whole_number
+from govhub.validation import (
+    FormError,
+    check_lengths,
+    parse_date,
+    parse_time,
+    require,
+    whole_number,
+)
 
 __all__ = [
     "Schedule",
@@ -50,7 +57,8 @@ class Schedule:
 def parse_schedule(values: dict[str, str], *, allow_series: bool = True) -> Schedule:
     """Read a scheduling form; raise FormError with a message per field."""
     errors: dict[str, str] = {}
-    title = require(values, errors, "title", "Enter a title for the meeting")
+    title = require(values, errors, "title", "Enter a title for the meeting", column=Meeting.title)
+    check_lengths(values, errors, {"online_link": Meeting.online_link})
     day = parse_date(values.get("date", ""), errors, "date", "date")
     time = parse_time(values.get("time", ""), errors, "time", "start time", "18:00")
     duration = values.get("duration", "").strip() or "90"
