@@ -72,3 +72,27 @@ async def test_line_breaks_and_tabs_in_a_textarea_are_kept(client):
         "/sign-in", data={"email": "a\r\nb\tc", "password": "x"}, headers={"accept": "text/html"}
     )
     assert response.status_code != 400 or "cannot be saved" not in response.text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/meetings?month=99999-01",
+        "/meetings?month=9999-12",
+        "/meetings?month=0001-01",
+        "/meetings?month=" + "9" * 5000 + "-01",
+        "/meetings/99999999999999999999",
+        "/bodies/" + "x" * 5000,
+        "/search?q=" + "%F0%9F%98%80" * 2000,
+        "/meetings?board=%ff%fe",
+    ],
+)
+async def test_odd_addresses_are_a_plain_4xx_or_a_page(client, path):
+    response = await client.get(path)
+    assert response.status_code in (200, 400, 404)
+    assert "<h1" in response.text
+
+
+async def test_a_month_far_away_is_not_found_and_a_near_one_shown(client):
+    assert (await client.get("/meetings?month=99999-01")).status_code == 404
+    assert (await client.get("/meetings?month=2199-12")).status_code == 200
