@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 import pyotp
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from litestar.datastructures.multi_dicts import FormMultiDict
 
@@ -246,12 +246,21 @@ async def test_the_route_table_has_html_forms_for_every_area(app):
     derandomize=True,
     suppress_health_check=list(HealthCheck),
     database=None,
+    # No shrinking: the assertion lists every request that failed, and shrinking ~600
+    # requests an example takes minutes.
+    phases=[Phase.explicit, Phase.generate],
 )
 @given(data=st.data())
 async def test_hostile_values_in_every_form_never_give_a_server_error(hostile_setup, data):
     setup = hostile_setup
     world = setup["world"]
+    # The fields were found by asking the handlers (so a new field is covered by itself).
+    assert {"title", "date", "venue"} <= set(
+        setup["fields"][("POST", "/manage/bodies/{slug:str}/meetings/new")]
+    )
+    assert "email" in setup["fields"][("POST", "/congress/{slug:str}/register")]
     server_errors = []
+    statuses: set[int] = set()
     for role in ROLES:
         client = setup["clients"][role]
         for method, path in setup["routes"]:
@@ -274,10 +283,9 @@ async def test_hostile_values_in_every_form_never_give_a_server_error(hostile_se
             }
             form["_csrf"] = setup["tokens"][role]
             response = await client.request(method, fill(path, params), data=form)
-            import os
-
-            if os.environ.get("HOSTILE_DEBUG"):
-                print(role, method, path, response.status_code, names)
+            statuses.add(response.status_code)
             if response.status_code >= 500:
-                server_errors.append((role, method, fill(path, params), form))
+                shown = {name: value[:40] for name, value in form.items() if name != "_csrf"}
+                server_errors.append((role, method, fill(path, params)[:200], shown))
     assert server_errors == []
+    assert {303, 400, 404} <= statuses  # changes made, forms refused, rows not found
