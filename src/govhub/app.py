@@ -46,6 +46,7 @@ from govhub.web.guards import provide_principal
 from govhub.web.health import healthz
 from govhub.web.idempotency import IdempotencyMiddleware
 from govhub.web.ids import reject_impossible_ids
+from govhub.web.limits import FORM_BODY_LIMIT, FORM_FIELD_LIMIT, InputLimits
 from govhub.web.notices import NoticeMiddleware
 from govhub.web.page_cache import PageCache, PageCacheMiddleware
 from govhub.web.robots import robots_txt
@@ -139,6 +140,7 @@ def create_app(
         ],
         plugins=[HTMXPlugin()],
         middleware=[
+            InputLimits,  # first: an oversized or malformed request is refused before the session
             DefineMiddleware(SecurityMiddleware, settings=settings),
             NoticeMiddleware,
             DefineMiddleware(IdempotencyMiddleware),  # after the CSRF check, which it trusts
@@ -151,6 +153,9 @@ def create_app(
         exception_handlers=exception_handlers,
         lifespan=[lifespan],
         state=State({"settings": settings, "engine": engine, "page_cache": page_cache}),
+        # Small for forms; upload routes set their own (papers_controllers).
+        request_max_body_size=FORM_BODY_LIMIT,
+        multipart_form_part_limit=FORM_FIELD_LIMIT,
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
         # Only the JSON document: the interactive viewers load scripts from CDNs.
         openapi_config=OpenAPIConfig(

@@ -7,24 +7,43 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from email_validator import EmailNotValidError, validate_email
+
 from govhub.errors import FormError
+from govhub.i18n import gettext
+
+MAX_ID = 2**31 - 1
+"""The largest id a ``serial`` primary key holds (PostgreSQL ``integer``)."""
 
 __all__ = [
+    "MAX_ID",
     "FormError",
+    "check_lengths",
+    "column_limit",
     "parse_date",
+    "parse_id",
     "parse_time",
     "require",
     "slugify",
     "valid_email",
     "valid_url",
+    "whole_number",
 ]
-
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def require(
-    values: dict[str, str], errors: dict[str, str], field: str, message: str, max_length: int = 200
+    values: dict[str, str],
+    errors: dict[str, str],
+    field: str,
+    message: str,
+    max_length: int = 200,
+    *,
+    column: object = None,
 ) -> str:
+    """The field's text, with ``message`` next to it when empty or too long (for its
+    ``column``, when given, else for ``max_length``)."""
+    if column is not None:
+        max_length = column_limit(column)
     value = values.get(field, "").strip()
     if not value:
         errors[field] = message
@@ -33,8 +52,56 @@ def require(
     return value
 
 
+def column_limit(column: object) -> int:
+    """How many characters a ``Varchar`` column holds: the one place a field's limit is said."""
+    length = getattr(column, "length", None)
+    if not isinstance(length, int):
+        raise TypeError(f"{column!r} has no length")
+    return length
+
+
+def check_lengths(values: dict[str, str], errors: dict[str, str], columns: dict) -> None:
+    """A message next to each field (in ``columns``, name to its ``Varchar`` column) whose text
+    is longer than its column holds, unless the field already has one. What was typed is kept:
+    the form shows ``values`` again."""
+    for field, column in columns.items():
+        limit = column_limit(column)
+        if field not in errors and len((values.get(field) or "").strip()) > limit:
+            errors[field] = gettext("Shorten this to {limit} characters or fewer").format(
+                limit=limit
+            )
+
+
+def whole_number(text: object, low: int = 0, high: int = MAX_ID) -> int | None:
+    """``text`` as a whole number from ``low`` to ``high`` when it is one. ASCII digits only:
+    ``"²".isdigit()`` is true and ``int("²")`` fails; ``int`` refuses a 5,000-digit number."""
+    if not isinstance(text, str):
+        return None
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(high)):
+        return None
+    number = int(text)
+    return number if low <= number <= high else None
+
+
+def parse_id(text: object) -> int | None:
+    """A row id typed or chosen in a form, or None when no row can have it."""
+    return whole_number(text, 1, MAX_ID)
+
+
 def valid_email(value: str) -> bool:
-    return bool(_EMAIL.match(value)) and len(value) <= 254
+    """Exactly one plain address (``name@example.org``), at most 254 characters.
+
+    No display name (``Name <a@b.org>``), no second address after a comma, semicolon or line
+    break, no quoted or bracketed parts: what is typed here ends up in a ``To:`` header.
+    ASCII only, so every mail relay can deliver it. The domain is not looked up."""
+    if len(value) > 254:
+        return False
+    try:
+        validate_email(value, check_deliverability=False, allow_smtputf8=False)
+    except EmailNotValidError:
+        return False
+    return True
 
 
 def valid_url(value: str) -> bool:

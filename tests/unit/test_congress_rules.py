@@ -11,13 +11,13 @@ import pytest
 from govhub.congress.rules import (
     clashes,
     edition_dates,
-    neutralise_cell,
     next_edition,
     next_open_edition,
     normalise_postcode,
     registration_state,
     summarise_needs,
 )
+from govhub.spreadsheets import neutralise_cell
 
 pytestmark = pytest.mark.no_db
 LONDON = ZoneInfo("Europe/London")

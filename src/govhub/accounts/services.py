@@ -14,6 +14,7 @@ from govhub.accounts.sessions import end_all_sessions
 from govhub.accounts.tables import User
 from govhub.audit.services import record
 from govhub.governance.tables import Person
+from govhub.validation import valid_email
 
 __all__ = [
     "AccountError",
@@ -63,6 +64,10 @@ async def authenticate(email: str, password: str) -> User | None:
 async def create_user(*, name: str, email: str, password: str, is_admin: bool = False) -> User:
     """An account for a person (found by email, or created)."""
     email = normalise_email(email)
+    if not valid_email(email):
+        raise AccountError(
+            "email", "Enter an email address in the correct format, like name@example.org"
+        )
     if problem := sec.password_problem(password):
         raise AccountError("password", problem)
     async with User._meta.db.transaction():

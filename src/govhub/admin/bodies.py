@@ -16,7 +16,14 @@ from govhub.governance.principal import Principal
 from govhub.governance.tables import Body, BodyCallToAction, BodyKind, Membership
 from govhub.meetings import invitations as invites
 from govhub.meetings.tables import Action, Meeting, MeetingSeries, TermsOfReference
-from govhub.validation import FormError, require, slugify
+from govhub.validation import (
+    FormError,
+    check_lengths,
+    parse_id,
+    require,
+    slugify,
+    whole_number,
+)
 
 __all__ = ["delete_body", "save_body"]
 
@@ -25,11 +32,12 @@ async def save_body(
     actor: Principal, values: dict[str, str], action_ids: list[int], body: Body | None = None
 ) -> Body:
     errors: dict[str, str] = {}
-    name = require(values, errors, "name", "Enter the body's name")
+    name = require(values, errors, "name", "Enter the body's name", column=Body.name)
+    check_lengths(values, errors, {"short_name": Body.short_name})
     slug = slugify(values.get("slug") or name)
     if values.get("kind") not in {k.value for k in BodyKind}:
         errors["kind"] = "Choose what kind of body this is"
-    parent_id = int(values["reports_to"]) if values.get("reports_to", "").isdigit() else None
+    parent_id = parse_id(values.get("reports_to"))
     if parent_id is not None:
         if body and parent_id == body.id:
             errors["reports_to"] = "A body cannot report into itself"
@@ -38,8 +46,8 @@ async def save_body(
         elif body and await _reports_into(parent_id, body.id):
             errors["reports_to"] = "That body already reports into this one"
     reminder_days = _reminder_days(values.get("reminder_days", "7,1"), errors)
-    notice = values.get("agenda_notice_days", "5").strip() or "0"
-    if not notice.isdigit() or int(notice) > 60:
+    notice = whole_number(values.get("agenda_notice_days", "5").strip() or "0", 0, 60)
+    if notice is None:
         errors["agenda_notice_days"] = "Enter a number of days from 0 to 60, like 5"
     if name and not slug:
         errors["name"] = "The name must contain letters or numbers"
@@ -52,15 +60,15 @@ async def save_body(
         old_actions = await _action_ids(body.id) if body else []
         body = body or Body()
         body.name, body.slug, body.kind = name, slug, values["kind"]
-        body.short_name = values.get("short_name", "").strip()[:60]
+        body.short_name = values.get("short_name", "").strip()
         body.purpose = values.get("purpose", "").strip()[:5000]
         body.reports_to = parent_id
         body.is_public = values.get("is_public") == "yes"
         changed_reminders = (body.reminder_days, body.agenda_notice_days) != (
             reminder_days,
-            int(notice),
+            notice,
         )
-        body.reminder_days, body.agenda_notice_days = reminder_days, int(notice)
+        body.reminder_days, body.agenda_notice_days = reminder_days, notice
         await body.save()
         if before is not None and changed_reminders:
             await invites.replan_body(body.id)
@@ -85,7 +93,7 @@ async def save_body(
 def _reminder_days(value: str, errors: dict[str, str]) -> str:
     """``"7, 1"`` -> ``"7,1"``: whole days before a meeting, at most 60, at most four."""
     parts = [p.strip() for p in value.replace(" ", ",").split(",") if p.strip()]
-    if not all(p.isdigit() and 1 <= int(p) <= 60 for p in parts) or len(parts) > 4:
+    if not all(whole_number(p, 1, 60) for p in parts) or len(parts) > 4:
         errors["reminder_days"] = (
             "Enter up to four numbers of days from 1 to 60, separated by commas, like 7, 1"
         )

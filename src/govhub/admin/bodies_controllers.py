@@ -11,7 +11,7 @@ from govhub.admin.controllers import choices
 from govhub.admin.deps import EXISTING_BODY, ExistingBody
 from govhub.errors import Refused
 from govhub.governance.tables import Body, BodyCallToAction, BodyKind, CallToAction
-from govhub.validation import FormError
+from govhub.validation import FormError, parse_id
 from govhub.web.forms import form_values
 from govhub.web.guards import Me, requires_admin
 from govhub.web.pages import page as _page
@@ -109,7 +109,7 @@ async def _body_form(
 async def _save_body(request: Request, principal, body) -> HTMXBlockTemplate | Redirect:
     values = await form_values(request, *BODY_FIELDS)
     form = await request.form()
-    chosen = [int(v) for v in form.getall("calls_to_action", []) if str(v).isdigit()]
+    chosen = [n for v in form.getall("calls_to_action", []) if (n := parse_id(v))]
     try:
         saved = await bodies.save_body(principal, values, chosen, body)
     except FormError as error:

@@ -10,7 +10,15 @@ from govhub.accounts.tables import User
 from govhub.audit.services import record, snapshot
 from govhub.governance.principal import Principal
 from govhub.governance.tables import Organisation, Person, Sector
-from govhub.validation import FormError, require, slugify, valid_email, valid_url
+from govhub.validation import (
+    FormError,
+    check_lengths,
+    column_limit,
+    require,
+    slugify,
+    valid_email,
+    valid_url,
+)
 
 __all__ = ["save_organisation", "save_person", "slug_taken"]
 
@@ -27,13 +35,16 @@ async def save_organisation(
     actor: Principal, values: dict[str, str], org: Organisation | None = None
 ) -> Organisation:
     errors: dict[str, str] = {}
-    name = require(values, errors, "name", "Enter the organisation's name")
-    short = values.get("short_name", "").strip()[:60]
+    name = require(
+        values, errors, "name", "Enter the organisation's name", column=Organisation.name
+    )
+    check_lengths(values, errors, {"short_name": Organisation.short_name})
+    short = values.get("short_name", "").strip()
     slug = slugify(values.get("slug") or name)
     if values.get("sector") not in {s.value for s in Sector}:
         errors["sector"] = "Choose the organisation's sector"
     website = values.get("website", "").strip()
-    if website and not valid_url(website):
+    if website and (not valid_url(website) or len(website) > column_limit(Organisation.website)):
         errors["website"] = "Enter a web address starting with https://"
     if name and not slug:
         errors["name"] = "The name must contain letters or numbers"
@@ -62,7 +73,7 @@ async def save_person(
     actor: Principal, values: dict[str, str], person: Person | None = None
 ) -> Person:
     errors: dict[str, str] = {}
-    name = require(values, errors, "name", "Enter the person's full name")
+    name = require(values, errors, "name", "Enter the person's full name", column=Person.name)
     email = values.get("email", "").strip().lower()
     if not email:
         errors["email"] = "Enter the person's email address"
@@ -75,7 +86,10 @@ async def save_person(
         if await clash:
             errors["email"] = "Someone with this email address is already recorded"
     phone = values.get("phone", "").strip()
-    if phone and (len(phone) > 40 or not all(c.isdigit() or c in " +()-" for c in phone)):
+    if phone and (
+        len(phone) > column_limit(Person.phone)
+        or not all(c.isdigit() or c in " +()-" for c in phone)
+    ):
         errors["phone"] = "Enter a phone number, like 020 7364 5000"
     if errors:
         raise FormError(errors)

@@ -14,7 +14,7 @@ from govhub.governance.principal import Principal
 from govhub.governance.tables import Body, Membership, Organisation, Person, Role
 from govhub.mail.services import dispatch_all
 from govhub.meetings import invitations as invites
-from govhub.validation import FormError, parse_date, valid_email
+from govhub.validation import FormError, check_lengths, parse_date, parse_id, valid_email
 
 __all__ = ["add_membership", "change_role", "end_membership"]
 
@@ -39,7 +39,8 @@ async def add_membership(actor: Principal, body: Body, values: dict[str, str]) -
         person = await Person.objects().where(Person.email == email).first()
         if person is None and not values.get("name", "").strip():
             errors["name"] = "Enter the member's full name: nobody with this email is recorded yet"
-    org_id = int(values["organisation"]) if values.get("organisation", "").isdigit() else None
+        check_lengths(values, errors, {"name": Person.name})
+    org_id = parse_id(values.get("organisation"))
     if org_id is None or not await Organisation.exists().where(Organisation.id == org_id):
         errors["organisation"] = "Choose the organisation they represent"
     if values.get("role") not in {r.value for r in Role}:
@@ -52,7 +53,7 @@ async def add_membership(actor: Principal, body: Body, values: dict[str, str]) -
         raise FormError(errors)
     async with Membership._meta.db.transaction():
         if person is None:
-            person = Person(name=values["name"].strip()[:200], email=email)
+            person = Person(name=values["name"].strip(), email=email)
             await person.save()
             await record(
                 actor,

@@ -12,7 +12,7 @@ from litestar.plugins.htmx import HTMXRequest
 from govhub.accounts.tables import User
 from govhub.audit.tables import AuditEntry
 from govhub.governance.tables import Body
-from govhub.validation import parse_date
+from govhub.validation import parse_date, parse_id
 from govhub.web.guards import requires_admin
 from govhub.web.pagination import paginate
 
@@ -41,10 +41,10 @@ class AuditController(Controller):
     ) -> HTMXBlockTemplate:
         errors: dict[str, str] = {}
         where = AuditEntry.id.is_not_null()
-        if actor and actor.isdigit():
-            where &= AuditEntry.actor == int(actor)
-        if board and board.isdigit():
-            where &= AuditEntry.body == int(board)
+        if actor_id := parse_id(actor):
+            where &= AuditEntry.actor == actor_id
+        if board_id := parse_id(board):
+            where &= AuditEntry.body == board_id
         start = parse_date(
             date_from or "", errors, "date_from", "start of the date range", required=False
         )

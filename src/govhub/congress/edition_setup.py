@@ -17,7 +17,7 @@ from govhub.congress.tables import CongressCallToAction, Edition
 from govhub.governance.principal import Principal
 from govhub.governance.tables import CallToAction
 from govhub.settings import get_settings
-from govhub.validation import FormError, parse_date, parse_time, require
+from govhub.validation import FormError, parse_date, parse_time, require, whole_number
 
 __all__ = [
     "EDITION_FIELDS",
@@ -74,10 +74,10 @@ def parse_capacity(value: str, errors: dict[str, str], field: str = "capacity") 
     value = value.strip()
     if not value:
         errors[field] = "Enter the number of places"
-    elif not value.isdigit() or not 1 <= int(value) <= MAX_CAPACITY:
+    elif (places := whole_number(value, 1, MAX_CAPACITY)) is None:
         errors[field] = f"The number of places must be a whole number from 1 to {MAX_CAPACITY:,}"
     else:
-        return int(value)
+        return places
     return None
 
 

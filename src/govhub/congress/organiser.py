@@ -18,7 +18,7 @@ from govhub import db
 from govhub.audit.services import record
 from govhub.congress import places
 from govhub.congress.registrations import new_reference
-from govhub.congress.rules import NEED_LABELS, SUMMARY_LABELS, neutralise_cell, summarise_needs
+from govhub.congress.rules import NEED_LABELS, SUMMARY_LABELS, summarise_needs
 from govhub.congress.tables import (
     AttendingAs,
     BookingStatus,
@@ -31,6 +31,7 @@ from govhub.congress.tables import (
 from govhub.errors import NotFound
 from govhub.governance.principal import Principal
 from govhub.governance.tables import Body, Organisation
+from govhub.spreadsheets import neutralise_cell
 from govhub.validation import FormError
 
 __all__ = [

@@ -27,7 +27,7 @@ from govhub.congress.edition_setup import EDITION_FIELDS, edition_values
 from govhub.congress.programme_planning import SESSION_FIELDS, session_values
 from govhub.congress.tables import CongressSession, Edition
 from govhub.governance.tables import CallToAction
-from govhub.validation import FormError
+from govhub.validation import FormError, parse_id
 from govhub.web.forms import form_values
 from govhub.web.guards import Me, requires_sign_in
 from govhub.web.pages import page
@@ -37,7 +37,7 @@ __all__ = ["PlanCongressController"]
 
 async def _chosen(request: Request) -> list[int]:
     form = await request.form()
-    return [int(v) for v in form.getall("calls_to_action", []) if str(v).isdigit()]
+    return [n for v in form.getall("calls_to_action", []) if (n := parse_id(v))]
 
 
 async def _edition_form(

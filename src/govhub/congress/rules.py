@@ -19,7 +19,6 @@ __all__ = [
     "change_state",
     "clashes",
     "edition_dates",
-    "neutralise_cell",
     "next_edition",
     "next_open_edition",
     "normalise_postcode",
@@ -174,18 +173,6 @@ def change_state(now: dt.datetime, closes_at: dt.datetime, ends_at: dt.datetime)
 def retention_cutoff(now: dt.datetime, days: int) -> dt.datetime:
     """Registrations for congresses that ended before this are erased."""
     return now - dt.timedelta(days=days)
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_cell(value: object) -> str:
-    """A CSV cell a spreadsheet shows as text and never runs as a formula (OWASP's advice:
-    prefix a quote to anything starting with = + - @, tab or carriage return)."""
-    text = "" if value is None else str(value)
-    if text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
 
 
 _POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")

@@ -10,7 +10,7 @@ from govhub.errors import NotFound
 from govhub.governance.principal import Principal
 from govhub.governance.tables import Membership
 from govhub.meetings.tables import Meeting, MinutesState
-from govhub.validation import FormError
+from govhub.validation import FormError, whole_number
 
 __all__ = [
     "add_to_minutes",
@@ -33,7 +33,7 @@ def id_of(value) -> int | None:
 
 
 def int_or_none(value) -> int | None:
-    return int(value) if isinstance(value, str) and value.isdigit() else None
+    return whole_number(value)
 
 
 def org_id(membership: Membership) -> int | None:

@@ -19,7 +19,7 @@ from govhub.meetings._common import (
 from govhub.meetings.attendance import current_members
 from govhub.meetings.tables import Action, ActionStatus, Meeting
 from govhub.meetings.visibility import visible_actions
-from govhub.validation import FormError, parse_date, require
+from govhub.validation import FormError, check_lengths, parse_date, require
 
 __all__ = [
     "action_log",
@@ -47,8 +47,8 @@ async def add_action(
         errors["action_owner"] = "Choose the owner from the list"
     elif owner is None and not owner_name:
         errors["action_owner"] = "Choose who will do this, or enter their name"
-    elif len(owner_name) > 200:
-        errors["action_owner_name"] = "Shorten the name to 200 characters or fewer"
+    else:
+        check_lengths(values, errors, {"action_owner_name": Action.owner_name})
     org = int_or_none(values.get("action_organisation", ""))
     if values.get("action_organisation") and org not in organisations:
         errors["action_organisation"] = "Choose the organisation from the list"

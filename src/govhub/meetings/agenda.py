@@ -31,7 +31,7 @@ from govhub.meetings.tables import (
     Purpose,
     StandardItem,
 )
-from govhub.validation import FormError, require
+from govhub.validation import FormError, check_lengths, require, whole_number
 
 __all__ = [
     "STANDARD_TITLES",
@@ -90,15 +90,16 @@ def _parse_item(
     values: dict[str, str], action_ids: list[int], *, placing: list[str] | None = None
 ) -> tuple[dict, list[int]]:
     errors: dict[str, str] = {}
-    title = require(values, errors, "title", "Enter the item's title", max_length=300)
+    title = require(values, errors, "title", "Enter the item's title", column=AgendaItem.title)
+    check_lengths(values, errors, {"presenter": AgendaItem.presenter})
     if values.get("purpose") not in {p.value for p in Purpose}:
         errors["purpose"] = "Choose whether the item is for decision, discussion or information"
     minutes = values.get("minutes_allotted", "").strip()
-    if minutes and (not minutes.isdigit() or not 1 <= int(minutes) <= 480):
+    if minutes and whole_number(minutes, 1, 480) is None:
         errors["minutes_allotted"] = "The time must be a whole number of minutes, up to 480"
     confidential = values.get("is_confidential") == "yes"
     reason = values.get("exempt_reason", "").strip()
-    if confidential and not (reason.isdigit() and int(reason) in SCHEDULE_12A):
+    if confidential and whole_number(reason) not in SCHEDULE_12A:
         errors["exempt_reason"] = "Choose why the item is not for publication"
     if placing is not None and values["after"] not in placing:
         errors["after"] = "Choose where the item goes on the agenda"
@@ -106,7 +107,7 @@ def _parse_item(
         raise FormError(errors)
     return {
         "title": title,
-        "presenter": values.get("presenter", "").strip()[:200],
+        "presenter": values.get("presenter", "").strip(),
         "purpose": values["purpose"],
         "minutes_allotted": int(minutes) if minutes else None,
         "is_confidential": confidential,

@@ -25,7 +25,7 @@ from govhub.meetings.tables import (
     Purpose,
 )
 from govhub.settings import get_settings
-from govhub.validation import FormError
+from govhub.validation import FormError, parse_id
 from govhub.web.forms import form_values
 from govhub.web.guards import Me, requires_sign_in
 from govhub.web.pages import page as _page
@@ -94,7 +94,7 @@ async def _item_page(
 async def _item_values(request: Request) -> tuple[dict[str, str], list[int]]:
     values = await form_values(request, *agenda.ITEM_FIELDS, "after")
     form = await request.form()
-    chosen = [int(v) for v in form.getall("calls_to_action", []) if str(v).isdigit()]
+    chosen = [n for v in form.getall("calls_to_action", []) if (n := parse_id(v))]
     return values, chosen
 
 

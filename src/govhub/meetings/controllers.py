@@ -14,6 +14,7 @@ from litestar.params import FromQuery
 from litestar.plugins.htmx import HTMXRequest
 
 from govhub import clock
+from govhub.errors import NotFound
 from govhub.governance import services as governance
 from govhub.meetings import attendance, papers, supplements
 from govhub.meetings.access import can_see_confidential, can_see_meeting
@@ -37,11 +38,15 @@ __all__ = ["MeetingsController", "item_extras"]
 
 
 def _month(value: str | None, today: dt.date) -> dt.date:
+    """The month asked for (``2027-03``); this month when none is; a month outside the years
+    dates may have (1900 to 2200, as :func:`~govhub.validation.parse_date`) is not found."""
     try:
         year, month = (int(part) for part in (value or "").split("-"))
-        return dt.date(year, month, 1)
     except (ValueError, TypeError):
         return today.replace(day=1)
+    if not (1900 <= year <= 2200 and 1 <= month <= 12):
+        raise NotFound()
+    return dt.date(year, month, 1)
 
 
 class MeetingsController(Controller):

@@ -27,6 +27,7 @@ from govhub.governance.deps import (
 from govhub.governance.tables import Body
 from govhub.meetings import access, packs, papers, terms
 from govhub.meetings.tables import Action, AgendaItem, Meeting, Paper, TermsOfReference
+from govhub.validation import whole_number
 from govhub.web.guards import Me
 
 __all__ = [
@@ -259,7 +260,7 @@ async def provide_draft(managed_body: ManagedBody) -> TermsOfReference:
 
 
 def _number(text: str | None) -> int | None:
-    return int(text) if text and text.isascii() and text.isdigit() else None
+    return whole_number(text or "")
 
 
 VERSION = {**BODY, "tor": Provide(provide_version)}

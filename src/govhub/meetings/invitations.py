@@ -31,6 +31,7 @@ from govhub.mail.tables import OutboxMessage
 from govhub.meetings.calendar import meeting_event, meeting_url, organiser_for
 from govhub.meetings.tables import AgendaState, Meeting, MeetingStatus
 from govhub.settings import get_settings
+from govhub.validation import whole_number
 
 __all__ = [
     "AGENDA_DEADLINE_REMINDER",
@@ -103,7 +104,7 @@ def _at_local(naive: dt.datetime) -> dt.datetime:
 def _days(body: Body) -> list[int]:
     days = set()
     for part in (body.reminder_days or "").split(","):
-        if part.strip().isdigit() and 0 < int(part) <= 60:
+        if whole_number(part, 1, 60):
             days.add(int(part))
     return sorted(days, reverse=True)
 

@@ -15,6 +15,7 @@ from govhub.governance.principal import Principal
 from govhub.governance.tables import Organisation
 from govhub.meetings import actions, attendance, minutes
 from govhub.meetings.tables import Meeting
+from govhub.validation import parse_id
 
 __all__ = ["FIELDS", "Outcome", "press", "shown_again"]
 
@@ -50,7 +51,7 @@ async def press(
     items = await minutes.agenda_items(meeting)
     await minutes.save_notes(actor, meeting, items, values)
     step, _, row = action.partition(":")
-    row_id = int(row) if row.isdigit() else 0
+    row_id = parse_id(row) or 0
     section, done, used = "notes", "The notes have been saved", ()
     if step == "add_declaration":
         declarers, _ = await minutes.people_at(meeting, await attendance.current_members(meeting))

@@ -156,7 +156,9 @@ async def upload_paper(
     """Attach the file ``source``, sent as ``filename``, to ``item``; FormError names what is
     wrong. No file chosen: an empty ``filename`` or no ``source``."""
     errors: dict[str, str] = {}
-    title = require({"title": title}, errors, "title", "Enter the paper's title", max_length=300)
+    title = require(
+        {"title": title}, errors, "title", "Enter the paper's title", column=Paper.title
+    )
     kind = None
     if source is None or not filename:
         errors["file"] = NO_FILE

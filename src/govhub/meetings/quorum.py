@@ -16,6 +16,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from govhub.governance.tables import Sector
+from govhub.validation import whole_number
 
 __all__ = [
     "NOT_SEATS",
@@ -115,7 +116,7 @@ def parse_sector_minimums(text: str | None) -> tuple[tuple[str, int], ...]:
         number = number.strip()
         if not colon or sector not in Sector.__members__:
             raise ValueError(f"{part.strip()!r} is not a sector and a number, like voluntary:1")
-        if not (number.isascii() and number.isdigit()) or int(number) > 100:
+        if whole_number(number, 0, 100) is None:
             raise ValueError(f"{part.strip()!r}: the number must be a whole number up to 100")
         if sector in found:
             raise ValueError(f"{sector!r} is given more than once")

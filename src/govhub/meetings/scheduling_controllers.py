@@ -17,7 +17,7 @@ from govhub.meetings.deps import MANAGED_MEETING, ManagedMeeting
 from govhub.meetings.recurrence import PATTERNS
 from govhub.meetings.tables import Meeting
 from govhub.settings import get_settings
-from govhub.validation import FormError
+from govhub.validation import FormError, whole_number
 from govhub.web.forms import form_values
 from govhub.web.guards import Me, requires_sign_in
 from govhub.web.pages import page as _page
@@ -42,7 +42,7 @@ SCHEDULE_FIELDS = (
 def _seen_sequence(values: dict[str, str]) -> int | None:
     """The meeting's sequence when the form was opened (its hidden field), if it was sent."""
     text = values.get("sequence", "")
-    return int(text) if text.isascii() and text.isdigit() else None
+    return whole_number(text)
 
 
 def _schedule_page(

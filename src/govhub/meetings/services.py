@@ -23,7 +23,14 @@ from govhub.meetings._common import reread_locked
 from govhub.meetings.recurrence import MAX_OCCURRENCES, PATTERNS, describe, occurrences, rule_for
 from govhub.meetings.tables import Meeting, MeetingChange, MeetingSeries, MeetingStatus
 from govhub.settings import get_settings
-from govhub.validation import FormError, parse_date, parse_time, require
+from govhub.validation import (
+    FormError,
+    check_lengths,
+    parse_date,
+    parse_time,
+    require,
+    whole_number,
+)
 
 __all__ = [
     "Schedule",
@@ -50,11 +57,12 @@ class Schedule:
 def parse_schedule(values: dict[str, str], *, allow_series: bool = True) -> Schedule:
     """Read a scheduling form; raise FormError with a message per field."""
     errors: dict[str, str] = {}
-    title = require(values, errors, "title", "Enter a title for the meeting")
+    title = require(values, errors, "title", "Enter a title for the meeting", column=Meeting.title)
+    check_lengths(values, errors, {"online_link": Meeting.online_link})
     day = parse_date(values.get("date", ""), errors, "date", "date")
     time = parse_time(values.get("time", ""), errors, "time", "start time", "18:00")
     duration = values.get("duration", "").strip() or "90"
-    if not duration.isdigit() or not 15 <= int(duration) <= 600:
+    if whole_number(duration, 15, 600) is None:
         errors["duration"] = "The length must be a number of minutes between 15 and 600"
     venue = values.get("venue", "").strip()[:500]
     link = values.get("online_link", "").strip()
@@ -70,7 +78,7 @@ def parse_schedule(values: dict[str, str], *, allow_series: bool = True) -> Sche
         if not allow_series or pattern not in PATTERNS:
             errors["repeat"] = "Choose how often the meeting repeats"
         raw = values.get("count", "").strip()
-        if not raw.isdigit() or not 2 <= int(raw) <= MAX_OCCURRENCES:
+        if whole_number(raw, 2, MAX_OCCURRENCES) is None:
             errors["count"] = f"The number of meetings must be between 2 and {MAX_OCCURRENCES}"
         else:
             count = int(raw)

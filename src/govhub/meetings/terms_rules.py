@@ -10,7 +10,8 @@ from typing import Any
 
 from govhub.governance.tables import Role, Sector
 from govhub.meetings.quorum import format_sector_minimums, parse_sector_minimums, sector_name
-from govhub.validation import FormError, parse_date
+from govhub.meetings.tables import TermsOfReference
+from govhub.validation import FormError, column_limit, parse_date, whole_number
 
 __all__ = [
     "COPIED",
@@ -42,7 +43,7 @@ FIELDS: tuple[tuple[str, str], ...] = (
 TEXT_LIMITS = {
     "purpose": 5000,
     "membership": 5000,
-    "meeting_frequency": 200,
+    "meeting_frequency": column_limit(TermsOfReference.meeting_frequency),
     "reporting": 2000,
     "decision_making": 5000,
 }
@@ -91,7 +92,7 @@ def next_version_number(numbers: Iterable[int]) -> int:
 
 
 def _whole_number(text: str) -> int | None:
-    return int(text) if text.isascii() and text.isdigit() else None
+    return whole_number(text)
 
 
 def clean_terms(values: Mapping[str, str], roles: Sequence[str]) -> dict[str, Any]:

@@ -6,8 +6,10 @@ The rules raise the plain errors of :mod:`govhub.errors`; here each becomes its 
 from __future__ import annotations
 
 import logging
+import sqlite3
 from urllib.parse import quote
 
+import asyncpg
 from litestar import MediaType, Request, Response
 from litestar.exceptions import (
     HTTPException,
@@ -31,7 +33,7 @@ _TITLES = {
     404: "Page not found",
     409: "Someone else changed this first",
     405: "That action is not allowed here",
-    413: "That file is too big",
+    413: "What you sent is too big",
     429: "Too many attempts",
     500: "Sorry, there is a problem with the service",
 }
@@ -95,6 +97,22 @@ def _domain_error(request: Request, exc: DomainError) -> Response:
     return error_response(request, status, exc.message or _TITLES[400])
 
 
+def _data_error(request: Request, exc: Exception) -> Response:
+    """The database refused a value (too long for its column, a NUL byte, a number out of range).
+
+    A safety net: each form checks its fields first, with a message next to the field."""
+    logger.warning(
+        "value refused by the database on %s %s: %s", request.method, request.url.path, exc
+    )
+    return error_response(request, 400, VALUE_REFUSED)
+
+
+VALUE_REFUSED = (
+    "Something you typed is too long or holds characters that cannot be saved. "
+    "Go back, shorten it and try again."
+)
+
+
 def _server_error(request: Request, exc: Exception) -> Response:
     logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return error_response(
@@ -105,6 +123,13 @@ def _server_error(request: Request, exc: Exception) -> Response:
 exception_handlers = {
     HTTPException: _http_error,
     DomainError: _domain_error,
+    # asyncpg's server-side DataError (value too long, NUL byte, out of range) and its client-side
+    # one (an argument it cannot encode); sqlite3's DataError and the OverflowError of an integer
+    # it cannot bind.
+    asyncpg.exceptions.DataError: _data_error,
+    asyncpg.exceptions._base.DataError: _data_error,
+    sqlite3.DataError: _data_error,
+    OverflowError: _data_error,
     HTTP_500_INTERNAL_SERVER_ERROR: _server_error,
     Exception: _server_error,
 }

@@ -10,10 +10,9 @@ from __future__ import annotations
 from litestar import Request
 from litestar.exceptions import NotFoundException
 
-__all__ = ["MAX_ID", "reject_impossible_ids"]
+from govhub.validation import MAX_ID
 
-MAX_ID = 2**31 - 1
-"""The largest id a ``serial`` primary key holds (PostgreSQL ``integer``)."""
+__all__ = ["MAX_ID", "reject_impossible_ids"]
 
 
 async def reject_impossible_ids(request: Request) -> None:

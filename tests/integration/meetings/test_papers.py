@@ -447,7 +447,7 @@ async def test_a_file_beyond_the_upload_limit_gets_the_too_big_page(board):
     # Litestar stops reading at the route's 12MB limit: the app's own "too big" page, not a
     # "form expired" one from the CSRF check that reads the form first.
     assert response.status_code == 413
-    assert "That file is too big" in response.text
+    assert "What you sent is too big" in response.text
     assert "This form has expired" not in response.text
     assert await Paper.count() == 0
 
