@@ -147,7 +147,9 @@ def create_app(
         exception_handlers=exception_handlers,
         lifespan=[lifespan],
         state=State({"settings": settings, "engine": engine, "page_cache": page_cache}),
-        compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
+        compression_config=CompressionConfig(
+            backend="gzip", minimum_size=1024, exclude_opt_key="skip_compression"
+        ),
         # Only the JSON document: the interactive viewers load scripts from CDNs.
         openapi_config=OpenAPIConfig(
             title="govhub",

@@ -257,7 +257,9 @@ def assert_well_formed(data: bytes) -> None:
 @PROPERTIES
 @given(title=USER_TEXT, venue=USER_TEXT, description=USER_TEXT, name=USER_TEXT)
 def test_no_user_text_breaks_a_calendar(title, venue, description, name):
-    data = build_calendar([user_event(title, venue, description, name)], name=title)
+    data = build_calendar(
+        [user_event(title, venue, description, name)], method="REQUEST", name=title
+    )
     assert_well_formed(data)
     [vevent] = icalendar.Calendar.from_ical(data).walk("VEVENT")
     assert str(vevent.get("SUMMARY", "")) == one_line(title)
