@@ -24,11 +24,13 @@ from govhub.meetings.recurrence import MAX_OCCURRENCES, PATTERNS, describe, occu
 from govhub.meetings.tables import Meeting, MeetingChange, MeetingSeries, MeetingStatus
 from govhub.settings import get_settings
 from govhub.validation import FormError, parse_date, parse_time, require
+from govhub.wall_clock import local_instant
 
 __all__ = [
     "Schedule",
     "body_meetings",
     "cancel_meeting",
+    "ends_after",
     "parse_schedule",
     "reschedule_meeting",
     "schedule",
@@ -38,8 +40,8 @@ __all__ = [
 @dataclass
 class Schedule:
     title: str
-    starts_at: dt.datetime  # aware, local zone
-    duration: dt.timedelta
+    starts_at: dt.datetime  # aware, local zone (``fold`` set for the second of two 01:30s)
+    duration: dt.timedelta  # real time: the end is worked out on instants, not wall clocks
     venue: str
     online_link: str
     is_public: bool
@@ -74,12 +76,15 @@ def parse_schedule(values: dict[str, str], *, allow_series: bool = True) -> Sche
             errors["count"] = f"The number of meetings must be between 2 and {MAX_OCCURRENCES}"
         else:
             count = int(raw)
-    if errors:
+    starts_at = None
+    if day and time:
+        zone = get_settings().zone
+        starts_at = local_instant(day, time, zone, errors, choice=values.get("fold", ""))
+    if errors or starts_at is None:
         raise FormError(errors)
-    zone = get_settings().zone
     return Schedule(
         title=title,
-        starts_at=dt.datetime.combine(day, time, tzinfo=zone),
+        starts_at=starts_at,
         duration=dt.timedelta(minutes=int(duration)),
         venue=venue,
         online_link=link,
@@ -87,6 +92,13 @@ def parse_schedule(values: dict[str, str], *, allow_series: bool = True) -> Sche
         pattern=pattern,
         count=count,
     )
+
+
+def ends_after(starts_at: dt.datetime, duration: dt.timedelta) -> dt.datetime:
+    """The end of a meeting of ``duration`` from ``starts_at``, on instants: adding to an aware
+    local time adds wall-clock time, and a meeting across a clock change would gain or lose an
+    hour."""
+    return starts_at.astimezone(dt.UTC) + duration
 
 
 def _uid() -> str:
@@ -125,7 +137,7 @@ async def schedule(actor: Principal, body: Body, plan: Schedule) -> list[Meeting
                 series=series.id if series else None,
                 title=plan.title,
                 starts_at=start,
-                ends_at=start + plan.duration,
+                ends_at=ends_after(start, plan.duration),
                 venue=plan.venue,
                 online_link=plan.online_link,
                 is_public=plan.is_public,
@@ -177,7 +189,7 @@ async def reschedule_meeting(
         if meeting.status == MeetingStatus.cancelled:
             raise FormError({"date": "This meeting has been cancelled: schedule a new one instead"})
         _check_unchanged(meeting, seen_sequence)
-        moved = plan.starts_at != meeting.starts_at.astimezone(plan.starts_at.tzinfo)
+        moved = plan.starts_at.astimezone(dt.UTC) != meeting.starts_at.astimezone(dt.UTC)
         place_changed = (plan.venue, plan.online_link) != (meeting.venue, meeting.online_link)
         before = snapshot(
             meeting,
@@ -203,7 +215,7 @@ async def reschedule_meeting(
             )
             meeting.sequence += 1
         meeting.title, meeting.starts_at = plan.title, plan.starts_at
-        meeting.ends_at = plan.starts_at + plan.duration
+        meeting.ends_at = ends_after(plan.starts_at, plan.duration)
         meeting.venue, meeting.online_link = plan.venue, plan.online_link
         meeting.is_public = plan.is_public
         meeting.updated_at = dt.datetime.now(dt.UTC)
