@@ -15,7 +15,13 @@ from govhub.accounts.deps import RESET_LINK, ResetLink
 from govhub.accounts.sessions import end_session, rotate_session, start_session
 from govhub.accounts.tables import User
 from govhub.audit.services import record
-from govhub.calendar.feed_tokens import feed_path, feed_token_for, regenerate_feed_token
+from govhub.calendar.feed_tokens import (
+    ALARM_CHOICES,
+    feed_alarm,
+    feed_path,
+    feed_token_for,
+    regenerate_feed_token,
+)
 from govhub.errors import NotFound
 from govhub.mail.services import dispatch
 from govhub.settings import get_settings
@@ -36,6 +42,8 @@ DONE_MESSAGES = {
     "signed-out": "You have signed out.",
     "feed-renewed": "Your calendar feed has a new address. The old address no longer works: "
     "subscribe to the new one in your calendar app.",
+    "feed-reminder": "Your calendar feed's reminder is saved. Calendar apps pick it up the next "
+    "time they check the feed, usually within a few hours.",
 }
 
 
@@ -55,6 +63,8 @@ async def _account_page(
         errors=errors or {},
         done=done,
         feed_url=feed_url,
+        feed_alarm=await feed_alarm(user.id),
+        alarm_choices=list(ALARM_CHOICES.items()),
     )
 
 

@@ -17,20 +17,23 @@ from dataclasses import dataclass
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Annotated
 
-from litestar import Controller, Request, route
+from litestar import Controller, Request, post, route
 from litestar.enums import HttpMethod
 from litestar.openapi import ResponseSpec
 from litestar.params import HeaderParameter
-from litestar.response import Response
+from litestar.response import Redirect, Response
 
 from govhub.calendar.deps import FEED_OWNER, FeedOwner
 from govhub.calendar.feed_cache import BuiltFeed, built_feed
+from govhub.calendar.feed_tokens import ALARM_CHOICES, feed_alarm, set_feed_alarm
 from govhub.calendar.feeds import CalendarFile
 from govhub.governance.deps import BODY, VisibleBody
 from govhub.meetings.calendar import body_calendar, meeting_invite
 from govhub.meetings.deps import MEETING, VisibleMeeting
 from govhub.meetings.papers import PRIVATE
 from govhub.personal.feed import calendar_for
+from govhub.web.forms import form_values
+from govhub.web.guards import requires_sign_in
 
 __all__ = ["CalendarController"]
 
@@ -206,11 +209,32 @@ class CalendarController(Controller):
         if_modified_since: IfModifiedSince = None,
     ) -> Response[bytes]:
         """``/calendar/<token>.ics``: no sign-in (calendar apps have none), the token is the key."""
-        # Everything the feed shows follows from these (the email finds congress places).
-        key = ("personal", owner.id, owner.person, owner.email)
-        feed = await built_feed(key, lambda: calendar_for(owner))
+        # Everything the feed shows follows from these (the email finds congress places; the
+        # alarm is kept with the feed's address, which the data version does not count).
+        minutes = await feed_alarm(owner.id)
+        alarm = dt.timedelta(minutes=minutes) if minutes else None
+        key = ("personal", owner.id, owner.person, owner.email, minutes)
+        feed = await built_feed(key, lambda: calendar_for(owner, alarm))
         revalidation = Revalidation(if_none_match, if_modified_since)
         response = calendar_response(feed, revalidation, request, disposition="inline")
         # The address is a secret: keep it out of other sites' logs.
         response.headers["referrer-policy"] = "no-referrer"
         return response
+
+    @post(
+        "/account/calendar-feed/reminder",
+        name="feed_reminder",
+        guards=[requires_sign_in],
+        include_in_schema=False,
+    )
+    async def feed_reminder(self, request: Request) -> Redirect:
+        """The reminder (VALARM) the member's own feed sets for each event, or none."""
+        user = request.scope["state"]["session"].user
+        values = await form_values(request, "alarm")
+        text = values.get("alarm", "")
+        minutes = int(text) if text.isascii() and text.isdigit() else -1
+        url = request.app.route_reverse("account")
+        if minutes not in ALARM_CHOICES:
+            return Redirect(f"{url}#calendar-feed", status_code=303)  # only the list is offered
+        await set_feed_alarm(user.id, minutes)
+        return Redirect(f"{url}?done=feed-reminder#calendar-feed", status_code=303)
