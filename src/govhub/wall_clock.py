@@ -11,7 +11,14 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-__all__ = ["FIRST", "SECOND", "Occurrence", "local_instant", "occurrences_of"]
+__all__ = [
+    "FIRST",
+    "SECOND",
+    "Occurrence",
+    "local_instant",
+    "occurrences_of",
+    "skipped_message",
+]
 
 FIRST = "first"
 SECOND = "second"
@@ -39,6 +46,16 @@ def _twice(naive: dt.datetime, zone: ZoneInfo) -> bool:
     return _exists(naive, zone) and first.utcoffset() != second.utcoffset()
 
 
+def skipped_message(naive: dt.datetime, zone: ZoneInfo) -> str | None:
+    """What to tell someone who chose ``naive``, when the clocks skip it (else None)."""
+    if _exists(naive, zone):
+        return None
+    return (
+        f"There is no {naive:%H:%M} on {_day(naive)}: the clocks go forward an hour that "
+        "night. Enter a time before or after the change"
+    )
+
+
 def occurrences_of(naive: dt.datetime, zone: ZoneInfo) -> list[Occurrence]:
     """The two instants a local time names when the clocks pass it twice, else none."""
     if not _twice(naive, zone):
@@ -64,11 +81,8 @@ def local_instant(
     two), or None with a message in ``errors``: under ``field`` for a time the clocks skip,
     under ``choice_field`` for one they pass twice and no ``choice`` says which."""
     naive = dt.datetime.combine(day, time)
-    if not _exists(naive, zone):
-        errors[field] = (
-            f"There is no {naive:%H:%M} on {_day(naive)}: the clocks go forward an hour that "
-            "night. Enter a time before or after the change"
-        )
+    if message := skipped_message(naive, zone):
+        errors[field] = message
         return None
     if not _twice(naive, zone):
         return naive.replace(tzinfo=zone)

@@ -24,7 +24,7 @@ from govhub.meetings.recurrence import MAX_OCCURRENCES, PATTERNS, describe, occu
 from govhub.meetings.tables import Meeting, MeetingChange, MeetingSeries, MeetingStatus
 from govhub.settings import get_settings
 from govhub.validation import FormError, parse_date, parse_time, require
-from govhub.wall_clock import local_instant
+from govhub.wall_clock import local_instant, skipped_message
 
 __all__ = [
     "Schedule",
@@ -115,6 +115,9 @@ async def schedule(actor: Principal, body: Body, plan: Schedule) -> list[Meeting
     else:
         rule = rule_for(plan.pattern, plan.starts_at.date(), plan.count)
         starts = occurrences(rule, plan.starts_at.replace(tzinfo=None), zone)
+        for start in starts:  # one meeting of the series on the night the clocks go forward
+            if message := skipped_message(start.replace(tzinfo=None), zone):
+                raise FormError({"time": f"A meeting of this series falls then. {message}"})
         series = MeetingSeries(
             body=body.id,
             title=plan.title,

@@ -97,3 +97,12 @@ async def test_a_time_the_clocks_pass_twice_asks_which(app, secretary_browser):
     # Moving it shows the choice made, and the first 01:30 is an hour earlier.
     page = await secretary_browser.get(f"/manage/meetings/{meeting.id}/edit")
     assert re.search(r'value="second" checked', page.text)
+
+
+async def test_a_series_with_a_meeting_at_a_skipped_time_is_refused(app, secretary_browser):
+    response = await submit(
+        secretary_browser, date="2027-03-14", time="01:30", repeat="weekly", count="3"
+    )
+    assert response.status_code == 400
+    assert "There is no 01:30 on 28 March 2027" in response.text
+    assert await Meeting.count() == 0
