@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from govhub.i18n import format_date, gettext
+
 __all__ = [
     "FIRST",
     "SECOND",
@@ -32,8 +34,8 @@ class Occurrence:
     label: str  # "first 01:30 (BST)"
 
 
-def _day(naive: dt.datetime) -> str:
-    return f"{naive.day} {naive:%B %Y}"
+def _words(naive: dt.datetime) -> dict[str, str]:
+    return {"time": f"{naive:%H:%M}", "day": format_date(naive)}
 
 
 def _exists(naive: dt.datetime, zone: ZoneInfo) -> bool:
@@ -50,20 +52,22 @@ def skipped_message(naive: dt.datetime, zone: ZoneInfo) -> str | None:
     """What to tell someone who chose ``naive``, when the clocks skip it (else None)."""
     if _exists(naive, zone):
         return None
-    return (
-        f"There is no {naive:%H:%M} on {_day(naive)}: the clocks go forward an hour that "
-        "night. Enter a time before or after the change"
-    )
+    return gettext(
+        "There is no %(time)s on %(day)s: the clocks go forward an hour that night. Enter a "
+        "time before or after the change"
+    ) % _words(naive)
 
 
 def occurrences_of(naive: dt.datetime, zone: ZoneInfo) -> list[Occurrence]:
     """The two instants a local time names when the clocks pass it twice, else none."""
     if not _twice(naive, zone):
         return []
-    clock = f"{naive:%H:%M}"
+    time = f"{naive:%H:%M}"
+    first = naive.replace(tzinfo=zone, fold=0).tzname()
+    second = naive.replace(tzinfo=zone, fold=1).tzname()
     return [
-        Occurrence(FIRST, f"first {clock} ({naive.replace(tzinfo=zone, fold=0).tzname()})"),
-        Occurrence(SECOND, f"second {clock} ({naive.replace(tzinfo=zone, fold=1).tzname()})"),
+        Occurrence(FIRST, gettext("first %(time)s (%(zone)s)") % {"time": time, "zone": first}),
+        Occurrence(SECOND, gettext("second %(time)s (%(zone)s)") % {"time": time, "zone": second}),
     ]
 
 
@@ -87,9 +91,9 @@ def local_instant(
     if not _twice(naive, zone):
         return naive.replace(tzinfo=zone)
     if choice not in (FIRST, SECOND):
-        errors[choice_field] = (
-            f"{naive:%H:%M} on {_day(naive)} happens twice, as the clocks go back an hour: "
-            f"choose which {naive:%H:%M} you mean"
-        )
+        errors[choice_field] = gettext(
+            "%(time)s on %(day)s happens twice, as the clocks go back an hour: choose which "
+            "%(time)s you mean"
+        ) % _words(naive)
         return None
     return naive.replace(tzinfo=zone, fold=1 if choice == SECOND else 0)

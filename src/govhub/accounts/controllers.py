@@ -23,6 +23,7 @@ from govhub.calendar.feed_tokens import (
     regenerate_feed_token,
 )
 from govhub.errors import NotFound
+from govhub.i18n import N_, gettext
 from govhub.mail.services import dispatch
 from govhub.settings import get_settings
 from govhub.web.clients import client_address
@@ -42,8 +43,10 @@ DONE_MESSAGES = {
     "signed-out": "You have signed out.",
     "feed-renewed": "Your calendar feed has a new address. The old address no longer works: "
     "subscribe to the new one in your calendar app.",
-    "feed-reminder": "Your calendar feed's reminder is saved. Calendar apps pick it up the next "
-    "time they check the feed, usually within a few hours.",
+    "feed-reminder": N_(
+        "Your calendar feed's reminder is saved. Calendar apps pick it up the next time they "
+        "check the feed, usually within a few hours."
+    ),
 }
 
 
@@ -64,7 +67,7 @@ async def _account_page(
         done=done,
         feed_url=feed_url,
         feed_alarm=await feed_alarm(user.id),
-        alarm_choices=list(ALARM_CHOICES.items()),
+        alarm_choices=[(minutes, gettext(text)) for minutes, text in ALARM_CHOICES.items()],
     )
 
 

@@ -18,6 +18,7 @@ from govhub.accounts.secrets import hash_token
 from govhub.accounts.tables import User
 from govhub.calendar.tables import FeedToken
 from govhub.errors import NotFound
+from govhub.i18n import N_
 from govhub.settings import get_settings
 
 __all__ = [
@@ -30,7 +31,7 @@ __all__ = [
     "set_feed_alarm",
 ]
 
-ALARM_CHOICES = {0: "No reminder", 60: "1 hour before", 1440: "1 day before"}
+ALARM_CHOICES = {0: N_("No reminder"), 60: N_("1 hour before"), 1440: N_("1 day before")}
 """The reminders a member may choose for the events in their own feed, in minutes."""
 
 

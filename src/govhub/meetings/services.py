@@ -17,6 +17,7 @@ from govhub.audit.services import record, snapshot
 from govhub.errors import Conflict
 from govhub.governance.principal import Principal
 from govhub.governance.tables import Body
+from govhub.i18n import gettext
 from govhub.mail.services import dispatch_all
 from govhub.meetings import invitations as invites
 from govhub.meetings._common import reread_locked
@@ -117,7 +118,8 @@ async def schedule(actor: Principal, body: Body, plan: Schedule) -> list[Meeting
         starts = occurrences(rule, plan.starts_at.replace(tzinfo=None), zone)
         for start in starts:  # one meeting of the series on the night the clocks go forward
             if message := skipped_message(start.replace(tzinfo=None), zone):
-                raise FormError({"time": f"A meeting of this series falls then. {message}"})
+                reason = gettext("A meeting of this series falls then. %(reason)s")
+                raise FormError({"time": reason % {"reason": message}})
         series = MeetingSeries(
             body=body.id,
             title=plan.title,
