@@ -182,3 +182,13 @@ async def test_a_member_chooses_a_reminder_for_their_feed(
         "/account/calendar-feed/reminder", data={"alarm": "0", "_csrf": csrf_from(page.text)}
     )
     assert b"BEGIN:VALARM" not in (await fetch(app, feed)).content
+
+
+async def test_head_of_a_feed_that_does_not_exist_is_not_found(client):
+    for path in (
+        "/calendar/" + "A" * 43 + ".ics",
+        "/bodies/nope/calendar.ics",
+        "/meetings/9/invite.ics",
+    ):
+        answer = await client.head(path)
+        assert answer.status_code == 404 and answer.content == b""
