@@ -51,3 +51,59 @@ def read_with_vobject(*files: bytes) -> list[dict]:
         )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
+
+
+ICALJS = Path(__file__).parent / "vendor" / "icaljs" / "ical.es5.min.cjs"
+
+# Runs under Node.js: ical.js's reading of each file (its VTIMEZONE registered first, as
+# Thunderbird does), printed as JSON.
+ICALJS_SCRIPT = """
+const ICAL = require(process.argv[1]);
+const fs = require("fs");
+const out = [];
+for (const path of process.argv.slice(2)) {
+  const root = new ICAL.Component(ICAL.parse(fs.readFileSync(path, "utf8")));
+  for (const zone of root.getAllSubcomponents("vtimezone")) {
+    ICAL.TimezoneService.register(new ICAL.Timezone(zone));
+  }
+  const events = root.getAllSubcomponents("vevent").map((vevent) => {
+    const event = new ICAL.Event(vevent);
+    const status = vevent.getFirstPropertyValue("status");
+    return {
+      uid: event.uid,
+      start: event.startDate.toJSDate().toISOString(),
+      end: event.endDate.toJSDate().toISOString(),
+      minutes: event.duration.toSeconds() / 60,
+      status: status === null ? "" : String(status),
+      sequence: event.sequence,
+    };
+  });
+  out.push({ method: String(root.getFirstPropertyValue("method") || ""), events });
+}
+console.log(JSON.stringify(out));
+"""
+
+
+def read_with_icaljs(*files: bytes) -> list[dict]:
+    """Each file as ical.js reads it (tests/vendor/icaljs), in Node.js; times in UTC ISO form."""
+    import shutil
+
+    import pytest
+
+    node = shutil.which("node") or shutil.which("nodejs")
+    if node is None:
+        pytest.skip("Node.js is not installed (apt-get install nodejs): ical.js cannot run")
+    with tempfile.TemporaryDirectory() as folder:
+        paths = []
+        for n, data in enumerate(files):
+            path = Path(folder) / f"{n}.ics"
+            path.write_bytes(data)
+            paths.append(str(path))
+        done = subprocess.run(
+            [node, "-e", ICALJS_SCRIPT, str(ICALJS), *paths],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)

@@ -156,7 +156,9 @@ def create_app(
         # Small for forms; upload routes set their own (papers_controllers).
         request_max_body_size=FORM_BODY_LIMIT,
         multipart_form_part_limit=FORM_FIELD_LIMIT,
-        compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
+        compression_config=CompressionConfig(
+            backend="gzip", minimum_size=1024, exclude_opt_key="skip_compression"
+        ),
         # Only the JSON document: the interactive viewers load scripts from CDNs.
         openapi_config=OpenAPIConfig(
             title="govhub",

@@ -20,7 +20,7 @@ from govhub.calendar.ics import (
 from govhub.governance.tables import Body
 from govhub.meetings.calendar import meeting_event
 from govhub.meetings.tables import Meeting
-from tests.ics_readers import read_with_vobject
+from tests.ics_readers import read_with_icaljs, read_with_vobject
 
 pytestmark = pytest.mark.no_db
 LONDON = ZoneInfo("Europe/London")
@@ -257,7 +257,9 @@ def assert_well_formed(data: bytes) -> None:
 @PROPERTIES
 @given(title=USER_TEXT, venue=USER_TEXT, description=USER_TEXT, name=USER_TEXT)
 def test_no_user_text_breaks_a_calendar(title, venue, description, name):
-    data = build_calendar([user_event(title, venue, description, name)], name=title)
+    data = build_calendar(
+        [user_event(title, venue, description, name)], method="REQUEST", name=title
+    )
     assert_well_formed(data)
     [vevent] = icalendar.Calendar.from_ical(data).walk("VEVENT")
     assert str(vevent.get("SUMMARY", "")) == one_line(title)
@@ -300,3 +302,50 @@ def test_a_typed_backslash_before_n_is_not_a_line_break():
         assert shown == path, name
     [read] = read_with_vobject(data)
     assert read["events"][0]["description"].replace("\u2060", "") == path
+
+
+def test_a_published_feed_names_no_attendee_and_says_how_often_to_refresh():
+    member = CalAddress("member@example.org", "Abdul Karim")
+    data = build_calendar([event(attendees=(member,))], method="PUBLISH")
+    assert b"ATTENDEE" not in data and b"RSVP" not in data
+    calendar = icalendar.Calendar.from_ical(data)
+    assert calendar["REFRESH-INTERVAL"].params["VALUE"] == "DURATION"
+    assert calendar.decoded("REFRESH-INTERVAL") == dt.timedelta(hours=1)
+    assert b"\r\nX-PUBLISHED-TTL:PT1H\r\n" in data
+    invite = build_calendar([event(attendees=(member,))], method="REQUEST")
+    assert b"ATTENDEE" in invite and b"REFRESH-INTERVAL" not in invite
+
+
+def test_every_event_has_last_modified_and_a_private_one_says_so():
+    changed = dt.datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
+    stamp = dt.datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+    data = build_calendar(
+        [event(uid="a@t", last_modified=changed), event(uid="b@t", private=True)], stamp=stamp
+    )
+    a, b = icalendar.Calendar.from_ical(data).walk("VEVENT")
+    assert a.decoded("LAST-MODIFIED") == changed
+    assert b.decoded("LAST-MODIFIED") == stamp  # not known: when it was written
+    assert "CLASS" not in a and b["CLASS"] == "PRIVATE"
+
+
+def test_every_cancel_says_cancelled_and_a_waiting_place_is_tentative():
+    goes_on = event(attendees=(CalAddress("member@example.org"),), alarm=dt.timedelta(hours=1))
+    [withdrawn] = icalendar.Calendar.from_ical(build_calendar([goes_on], method="CANCEL")).walk(
+        "VEVENT"
+    )
+    assert withdrawn["STATUS"] == "CANCELLED" and not withdrawn.walk("VALARM")
+    [waiting] = icalendar.Calendar.from_ical(build_calendar([event(tentative=True)])).walk("VEVENT")
+    assert waiting["STATUS"] == "TENTATIVE"
+
+
+def test_a_time_that_happens_twice_is_written_as_an_instant():
+    """RFC 5545 reads a local time the clocks pass twice as the first: the second 01:30 of
+    25 October 2026 is written in UTC, and both readers agree on it."""
+    second = dt.datetime(2026, 10, 25, 1, 30, tzinfo=LONDON, fold=1)
+    data = build_calendar([event(starts_at=second, ends_at=second + dt.timedelta(hours=2))])
+    assert b"DTSTART:20261025T013000Z" in data
+    [read] = read_with_vobject(data)
+    assert read["events"][0]["start"] == "2026-10-25T01:30:00+00:00"
+    [read] = read_with_icaljs(data)
+    assert read["events"][0]["start"] == "2026-10-25T01:30:00.000Z"
+    assert read["events"][0]["minutes"] == 120

@@ -16,8 +16,14 @@ from govhub.accounts.deps import RESET_LINK, ResetLink
 from govhub.accounts.sessions import end_session, rotate_session, start_session
 from govhub.accounts.tables import User
 from govhub.audit.services import record
-from govhub.calendar.feed_tokens import feed_path, feed_token_for, regenerate_feed_token
-from govhub.i18n import gettext
+from govhub.calendar.feed_tokens import (
+    ALARM_CHOICES,
+    feed_alarm,
+    feed_path,
+    feed_token_for,
+    regenerate_feed_token,
+)
+from govhub.i18n import N_, gettext
 from govhub.mail.services import dispatch
 from govhub.settings import get_settings
 from govhub.web.clients import client_address
@@ -37,6 +43,10 @@ DONE_MESSAGES = {
     "signed-out": "You have signed out.",
     "feed-renewed": "Your calendar feed has a new address. The old address no longer works: "
     "subscribe to the new one in your calendar app.",
+    "feed-reminder": N_(
+        "Your calendar feed's reminder is saved. Calendar apps pick it up the next time they "
+        "check the feed, usually within a few hours."
+    ),
 }
 
 
@@ -61,6 +71,8 @@ async def _account_page(
         errors=errors or {},
         done=done,
         feed_url=feed_url,
+        feed_alarm=await feed_alarm(user.id),
+        alarm_choices=[(minutes, gettext(text)) for minutes, text in ALARM_CHOICES.items()],
     )
 
 

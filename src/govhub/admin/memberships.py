@@ -6,6 +6,8 @@ body's invitations and reminders, and queues the members' calendar mail after co
 
 from __future__ import annotations
 
+import copy
+
 from govhub import clock
 from govhub.accounts.tables import User
 from govhub.audit.services import record, snapshot
@@ -24,6 +26,10 @@ async def _privileges_changed(person_id: int) -> None:
     await User.update({User.privilege_version: User.privilege_version + 1}).where(
         User.person == person_id
     )
+
+
+async def _person(membership: Membership) -> Person:
+    return await Person.objects().where(Person.id == id_of(membership.person)).first()
 
 
 async def add_membership(actor: Principal, body: Body, values: dict[str, str]) -> Membership:
@@ -82,7 +88,7 @@ async def add_membership(actor: Principal, body: Body, values: dict[str, str]) -
             after=snapshot(membership),
         )
         membership.person = person
-        messages = await invites.membership_changed(membership, joined=True)
+        messages = await invites.membership_changed(membership)
     await dispatch_all(messages)
     return membership
 
@@ -94,6 +100,7 @@ async def change_role(actor: Principal, membership: Membership, role: str) -> No
         raise FormError({"role": "This membership has ended: add a new one instead"})
     async with Membership._meta.db.transaction():
         before = snapshot(membership)
+        previous = copy.copy(membership)
         membership.role = role
         await membership.save([Membership.role])
         await _privileges_changed(id_of(membership.person))
@@ -106,7 +113,11 @@ async def change_role(actor: Principal, membership: Membership, role: str) -> No
             before=before,
             after=snapshot(membership),
         )
-        await invites.replan_body(id_of(membership.body))  # the secretary's reminders
+        membership.person = await _person(membership)
+        previous.person = membership.person
+        # A member made secretary only is no longer invited; a secretary made member is.
+        messages = await invites.membership_changed(membership, previous)
+    await dispatch_all(messages)
 
 
 async def end_membership(actor: Principal, membership: Membership, value: str) -> None:
@@ -119,6 +130,7 @@ async def end_membership(actor: Principal, membership: Membership, value: str) -
         raise FormError(errors)
     async with Membership._meta.db.transaction():
         before = snapshot(membership)
+        previous = copy.copy(membership)
         membership.end_date = end
         await membership.save([Membership.end_date])
         await _privileges_changed(id_of(membership.person))
@@ -131,8 +143,7 @@ async def end_membership(actor: Principal, membership: Membership, value: str) -
             before=before,
             after=snapshot(membership),
         )
-        membership.person = (
-            await Person.objects().where(Person.id == id_of(membership.person)).first()
-        )
-        messages = await invites.membership_changed(membership, joined=False)
+        membership.person = await _person(membership)
+        previous.person = membership.person
+        messages = await invites.membership_changed(membership, previous)
     await dispatch_all(messages)

@@ -18,9 +18,21 @@ from govhub.accounts.secrets import hash_token
 from govhub.accounts.tables import User
 from govhub.calendar.tables import FeedToken
 from govhub.errors import NotFound
+from govhub.i18n import N_
 from govhub.settings import get_settings
 
-__all__ = ["feed_owner", "feed_path", "feed_token_for", "regenerate_feed_token"]
+__all__ = [
+    "ALARM_CHOICES",
+    "feed_alarm",
+    "feed_owner",
+    "feed_path",
+    "feed_token_for",
+    "regenerate_feed_token",
+    "set_feed_alarm",
+]
+
+ALARM_CHOICES = {0: N_("No reminder"), 60: N_("1 hour before"), 1440: N_("1 day before")}
+"""The reminders a member may choose for the events in their own feed, in minutes."""
 
 
 def _token(user_id: int, nonce: str) -> str:
@@ -70,3 +82,17 @@ async def feed_owner(token: str) -> User:
     if user is None:
         raise NotFound()
     return user
+
+
+async def feed_alarm(user_id: int) -> int:
+    """Minutes before each event the person's feed sets its reminder (0: none)."""
+    row = await FeedToken.select(FeedToken.alarm_minutes).where(FeedToken.user == user_id).first()
+    return int(row["alarm_minutes"] or 0) if row else 0
+
+
+async def set_feed_alarm(user_id: int, minutes: int) -> None:
+    """Choose the reminder of the person's feed (one of :data:`ALARM_CHOICES`)."""
+    if minutes not in ALARM_CHOICES:
+        raise ValueError(minutes)
+    await feed_token_for(user_id)  # the row exists from here on
+    await FeedToken.update({FeedToken.alarm_minutes: minutes}).where(FeedToken.user == user_id)

@@ -27,11 +27,13 @@ from icalendar import (
     TimezoneDaylight,
     TimezoneStandard,
     vCalAddress,
+    vDuration,
 )
 
 __all__ = [
     "LONDON",
     "PRODID",
+    "REFRESH",
     "CalAddress",
     "CalendarEvent",
     "Method",
@@ -47,8 +49,11 @@ LONDON = "Europe/London"
 
 Method = Literal["PUBLISH", "REQUEST", "CANCEL"]
 
+REFRESH = dt.timedelta(hours=1)
+"""How often a subscribed feed should be fetched again (REFRESH-INTERVAL, X-PUBLISHED-TTL)."""
+
 # Raise when the shape of the output changes, so every ETag changes with it.
-_FORMAT_VERSION = "2"
+_FORMAT_VERSION = "3"
 
 
 @dataclass(frozen=True)
@@ -73,9 +78,11 @@ class CalendarEvent:
     description: str = ""
     url: str = ""
     cancelled: bool = False
-    private: bool = False  # CLASS:PRIVATE (a private meeting shown only as "Private meeting")
-    attendees: tuple[CalAddress, ...] = ()
+    tentative: bool = False  # STATUS:TENTATIVE (a place on a waiting list)
+    private: bool = False  # CLASS:PRIVATE (a meeting not open to the public)
+    attendees: tuple[CalAddress, ...] = ()  # in REQUEST and CANCEL only, never in a PUBLISH
     alarm: dt.timedelta | None = None  # before the start, e.g. one hour
+    last_modified: dt.datetime | None = None  # LAST-MODIFIED (DTSTAMP when not known)
 
 
 _BACKSLASH_N = re.compile(r"\\(?=[nN])")
@@ -143,13 +150,33 @@ def _address(person: CalAddress, **params: str) -> vCalAddress:
     return address
 
 
-def _event(item: CalendarEvent, *, zone: dt.tzinfo, stamp: dt.datetime) -> Event:
+def _when(moment: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
+    """``moment`` in local time, or in UTC when that local time happens twice (the hour the
+    clocks go back): RFC 5545 reads such a local time as the first, and parsers disagree."""
+    local = moment.astimezone(zone)
+    if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
+        return moment.astimezone(dt.UTC)
+    return local
+
+
+def _status(item: CalendarEvent, method: Method | None) -> str:
+    """RFC 5546: every CANCEL says CANCELLED, one attendee's withdrawal from a meeting that goes
+    on included."""
+    if item.cancelled or method == "CANCEL":
+        return "CANCELLED"
+    return "TENTATIVE" if item.tentative else "CONFIRMED"
+
+
+def _event(
+    item: CalendarEvent, *, zone: dt.tzinfo, stamp: dt.datetime, method: Method | None
+) -> Event:
     event = Event()
     event.add("uid", item.uid)
     event.add("sequence", item.sequence)
     event.add("dtstamp", stamp.astimezone(dt.UTC))
-    event.add("dtstart", item.starts_at.astimezone(zone))
-    event.add("dtend", item.ends_at.astimezone(zone))
+    event.add("last-modified", (item.last_modified or stamp).astimezone(dt.UTC))
+    event.add("dtstart", _when(item.starts_at, zone))
+    event.add("dtend", _when(item.ends_at, zone))
     event.add("summary", one_line(item.summary))
     if location := one_line(item.location):
         event.add("location", location)
@@ -157,16 +184,18 @@ def _event(item: CalendarEvent, *, zone: dt.tzinfo, stamp: dt.datetime) -> Event
         event.add("description", description)
     if item.url:
         event.add("url", item.url)
-    event.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
+    status = _status(item, method)
+    event.add("status", status)
     if item.private:
         event.add("class", "PRIVATE")
     event.add("organizer", _address(item.organiser))
-    for attendee in item.attendees:
+    # A published feed is read by everyone who subscribes: it names no attendee (RFC 5546).
+    for attendee in () if method == "PUBLISH" else item.attendees:
         event.add(
             "attendee",
             _address(attendee, ROLE="REQ-PARTICIPANT", PARTSTAT="NEEDS-ACTION", RSVP="TRUE"),
         )
-    if item.alarm is not None and not item.cancelled:
+    if item.alarm is not None and status != "CANCELLED":
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
         alarm.add("trigger", -abs(item.alarm))
@@ -199,13 +228,17 @@ def build_calendar(
     if name := one_line(name):
         calendar.add("name", name)  # RFC 7986
         calendar.add("x-wr-calname", name)  # what Google and Outlook read
+    if method == "PUBLISH":
+        # How often subscribers should fetch it again: RFC 7986, and what Outlook reads.
+        calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", vDuration(REFRESH))
     if time_zone == LONDON:
         calendar.add_component(london_vtimezone())
         zone: dt.tzinfo = ZoneInfo(LONDON)
     else:
         zone = dt.UTC
     for item in events:
-        calendar.add_component(_event(item, zone=zone, stamp=stamp))
+        calendar.add_component(_event(item, zone=zone, stamp=stamp, method=method))
     return calendar.to_ical()
 
 

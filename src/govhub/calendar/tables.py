@@ -52,4 +52,5 @@ class FeedToken(Table):
     user = ForeignKey(User, required=True, on_delete=OnDelete.cascade)
     nonce = Varchar(length=64, required=True)
     token_hash = Varchar(length=64, required=True)
+    alarm_minutes = Integer(default=0)  # a VALARM this long before each event; 0: none
     created_at = Timestamptz(default=TimestamptzNow())

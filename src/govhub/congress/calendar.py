@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from piccolo.query import WhereRaw
 
 from govhub.calendar.ics import CalendarEvent
@@ -12,8 +14,9 @@ __all__ = ["registration_events"]
 
 
 async def registration_events(email: str) -> list[CalendarEvent]:
-    """Every registration made with ``email`` (any case) that is not erased: with a place or
-    waiting as live events, cancelled ones with ``cancelled=True`` so calendars drop them."""
+    """Every registration made with ``email`` (any case) that is not erased: a place as a
+    confirmed event, a place on the waiting list as a TENTATIVE one, cancelled ones with
+    ``cancelled=True`` so calendars drop them."""
     key = email.strip().lower()
     if not key:
         return []
@@ -28,12 +31,28 @@ async def registration_events(email: str) -> list[CalendarEvent]:
                 await Edition.objects().where(Edition.id == registration.edition).first()
             )
         pairs = await bookings_of(registration.id)
+        event = registration_event(
+            editions[registration.edition],
+            registration,
+            pairs,
+            cancelled=registration.status == RegistrationStatus.cancelled,
+        )
+        moments = [
+            m
+            for m in (
+                registration.created_at,
+                registration.confirmed_at,
+                registration.cancelled_at,
+                editions[registration.edition].created_at,
+            )
+            if m is not None
+        ]
         events.append(
-            registration_event(
-                editions[registration.edition],
-                registration,
-                pairs,
-                cancelled=registration.status == RegistrationStatus.cancelled,
+            dataclasses.replace(
+                event,
+                tentative=registration.status == RegistrationStatus.waiting,
+                last_modified=max(moments, default=None),
+                attendees=(),  # a feed is a PUBLISH: it names no attendee
             )
         )
     return sorted(events, key=lambda e: e.starts_at)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import logging
+import re
 import sqlite3
+import unicodedata
 from email.message import EmailMessage
-from email.utils import format_datetime
+from email.utils import format_datetime, formataddr, parseaddr
 
 import aiosmtplib
 from arq.worker import Retry
@@ -22,6 +25,84 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
 
 
+_EW_LIMIT = 75  # RFC 2047: an encoded word is at most 75 characters
+_EW_WRAPPER = len("=?utf-8?b??=")
+
+
+def _encoded_len(text: str) -> int:
+    return _EW_WRAPPER + 4 * ((len(text.encode()) + 2) // 3)
+
+
+def _pieces(text: str) -> list[str]:
+    """Whole words with the white space after them, and a word too long for one encoded word
+    cut between characters, never before a combining mark (a vowel sign or virama stays with
+    its consonant, so no client shows a broken letter)."""
+    pieces = []
+    for word in re.findall(r"\s*\S+\s*|\s+", text):
+        while _encoded_len(word) > _EW_LIMIT:
+            cut = len(word) - 1
+            while cut > 1 and (
+                _encoded_len(word[:cut]) > _EW_LIMIT
+                or unicodedata.category(word[cut]).startswith("M")
+            ):
+                cut -= 1
+            pieces.append(word[:cut])
+            word = word[cut:]
+        pieces.append(word)
+    return pieces
+
+
+def encoded_words(text: str, first_line_room: int = _EW_LIMIT) -> list[str]:
+    """``text`` as RFC 2047 base64 encoded words, each holding whole words and the spaces after
+    them: the white space between encoded words is folding, which readers drop, so no space of
+    the text is ever outside one (the defect of some Pythons' own folding, which lost them)."""
+    words: list[str] = []
+    chunk = ""
+    room = min(first_line_room, _EW_LIMIT)
+    for piece in _pieces(text):
+        if chunk and _encoded_len(chunk + piece) > room:
+            words.append(chunk)
+            chunk, room = "", _EW_LIMIT
+        chunk += piece
+    if chunk:
+        words.append(chunk)
+    return [f"=?utf-8?b?{base64.b64encode(w.encode()).decode()}?=" for w in words]
+
+
+class _EncodedHeader(str):
+    """A header whose text is kept as given (``str``) and written as our own encoded words.
+
+    The email package's documented header protocol: a value with a ``name`` is stored as it is
+    and written by its ``fold``.
+    """
+
+    name: str
+    _words: list[str]
+
+    def __new__(cls, name: str, text: str, words: list[str]) -> _EncodedHeader:
+        header = super().__new__(cls, text)
+        header.name, header._words = name, words
+        return header
+
+    def fold(self, *, policy) -> str:
+        return f"{self.name}: {(policy.linesep + ' ').join(self._words)}{policy.linesep}"
+
+
+def _subject(text: str) -> str:
+    if text.isascii():
+        return text
+    room = 78 - len("Subject: ")
+    return _EncodedHeader("Subject", text, encoded_words(text, room))
+
+
+def _sender(value: str) -> str:
+    name, address = parseaddr(value)
+    if name.isascii() or not address:
+        return formataddr((name, address)) if address else value
+    words = [*encoded_words(name, 78 - len("From: ")), f"<{address}>"]
+    return _EncodedHeader("From", value, words)
+
+
 def build_message(row: OutboxMessage, sender: str) -> EmailMessage:
     """The email for an outbox row: text, HTML and, for an invite, the iTIP calendar part.
 
@@ -31,9 +112,9 @@ def build_message(row: OutboxMessage, sender: str) -> EmailMessage:
     bytes with base64, so its CRLF line endings arrive intact.
     """
     message = EmailMessage()
-    message["From"] = sender
+    message["From"] = _sender(sender)
     message["To"] = row.to_address
-    message["Subject"] = row.subject
+    message["Subject"] = _subject(row.subject)
     message["Message-ID"] = row.message_id
     message["Date"] = format_datetime(dt.datetime.now(dt.UTC))
     message.set_content(row.text_body)

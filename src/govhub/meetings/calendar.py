@@ -93,6 +93,7 @@ def meeting_event(
         "cancelled": meeting.status == MeetingStatus.cancelled,
         "attendees": tuple(attendees),
         "alarm": alarm,
+        "last_modified": _last_modified([meeting]),
     }
     if minimal:
         return CalendarEvent(
@@ -109,6 +110,7 @@ def meeting_event(
         location=_location(meeting),
         description=_description(meeting, body, url),
         url=url,
+        private=not _is_public(meeting),
         **common,
     )
 
@@ -117,7 +119,7 @@ def _last_modified(meetings: Iterable[Meeting]) -> dt.datetime | None:
     moments = [
         moment
         for m in meetings
-        for moment in (m.updated_at, m.agenda_published_at)
+        for moment in (m.created_at, m.updated_at, m.agenda_published_at)
         if moment is not None
     ]
     return max(moments, default=None)

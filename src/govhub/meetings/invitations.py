@@ -4,8 +4,10 @@ Members are sent a METHOD:REQUEST when a meeting comes within :data:`INVITE_HORI
 if it is scheduled that close; otherwise by the daily :func:`queue_due_invites`), again when its
 agenda is published or it moves (with a higher SEQUENCE), and a METHOD:CANCEL when it is
 cancelled. A member who joins a body is sent invitations to its future meetings; one who leaves
-is sent cancellations. Every function here writes outbox rows in the caller's transaction and
-returns them; the caller dispatches them once that transaction has committed.
+is sent cancellations of their own copies; a second role, or a secretary's seat (secretaries
+who are not members are not attendees), sends nothing. Every function here writes outbox rows
+in the caller's transaction and returns them; the caller dispatches them once that transaction
+has committed.
 
 Reminders are the calendar's reminder rows (see :mod:`govhub.calendar.reminders`): planned here
 for each meeting, and written when due by :func:`write_meeting_reminder` and
@@ -35,9 +37,11 @@ from govhub.validation import whole_number
 
 __all__ = [
     "AGENDA_DEADLINE_REMINDER",
+    "ATTENDING_ROLES",
     "INVITE_HORIZON",
     "MEETING_REMINDER",
     "Change",
+    "attendees_on",
     "meeting_changed",
     "members_on",
     "membership_changed",
@@ -90,6 +94,17 @@ def members_on(
             continue
         seen.setdefault(email, CalAddress(email=email, name=membership.person.name))
     return list(seen.values())
+
+
+ATTENDING_ROLES = tuple(r for r in Role if r != Role.secretary)
+"""Who attends a meeting: every role but the secretary's (a secretary who is not also a member
+of the body runs the meeting and is not invited to it)."""
+
+
+def attendees_on(rows: Iterable[Membership], day: dt.date) -> list[CalAddress]:
+    """The attendees of a meeting of the body on ``day``: :func:`members_on` in an attending
+    role."""
+    return members_on(rows, day, roles=ATTENDING_ROLES)
 
 
 def _local(meeting: Meeting) -> dt.datetime:
@@ -164,7 +179,7 @@ async def plan_reminders(meeting: Meeting, rows: list[Membership]) -> None:
         await drop_reminders(AGENDA_DEADLINE_REMINDER, meeting.id)
         return
     local = _local(meeting).replace(tzinfo=None)
-    members = members_on(rows, local.date())
+    members = members_on(rows, local.date())  # the secretary too: they run the meeting
     due = [
         Due(
             due_at=_at_local(local - dt.timedelta(days=days)),
@@ -210,7 +225,7 @@ async def meeting_changed(meeting_id: int, change: Change) -> list[OutboxMessage
         return []  # queue_due_invites sends it when it comes within the horizon
     if change in ("moved", "updated", "cancelled") and not sent:
         return []  # nobody has an invitation to update yet
-    recipients = members_on(rows, _local(meeting).date())
+    recipients = attendees_on(rows, _local(meeting).date())
     messages = await write_invites(meeting, change, recipients)
     if meeting.invites_sent_at is None and change != "cancelled":
         await Meeting.update({Meeting.invites_sent_at: clock.now()}).where(Meeting.id == meeting.id)
@@ -227,42 +242,68 @@ async def replan_body(body_id: int) -> None:
         await plan_reminders(meeting, rows)
 
 
-async def membership_changed(membership: Membership, *, joined: bool) -> list[OutboxMessage]:
-    """A member joined (or their term changed) or left: invitations to, or cancellations of,
-    the body's future meetings already sent out, and every future meeting's reminders replanned."""
+async def membership_changed(
+    membership: Membership, previous: Membership | None = None
+) -> list[OutboxMessage]:
+    """A seat was added (``previous`` None) or changed (its role or term; ``previous`` is how it
+    was): mail goes to that person only, and only where the change makes them an attendee of a
+    meeting whose invitations are out (an invitation) or no longer one (a CANCEL of their copy).
+    A second role, or a secretary's seat, changes nothing for anyone. Every future meeting's
+    reminders are replanned."""
+    body_id = id_of(membership.body)
     person = membership.person
     email = (getattr(person, "email", "") or "").strip().lower()
+    rows = await seats(body_id)
+    if previous is None:
+        before = [r for r in rows if r.id != membership.id]
+    else:
+        before = [_with_person(previous, r.person) if r.id == membership.id else r for r in rows]
     meetings = (
         await Meeting.objects(Meeting.body)
-        .where((Meeting.body == id_of(membership.body)) & (Meeting.ends_at > clock.now()))
+        .where((Meeting.body == body_id) & (Meeting.ends_at > clock.now()))
         .order_by(Meeting.starts_at)
     )
     messages = []
-    rows = await seats(id_of(membership.body))
+    recipient = CalAddress(email=email, name=getattr(person, "name", ""))
     for meeting in meetings:
         await plan_reminders(meeting, rows)
         if not email or meeting.invites_sent_at is None:
             continue
         if meeting.status == MeetingStatus.cancelled:
             continue
-        sits = is_current(membership, _local(meeting).date())
-        if joined and sits:
-            change: Change = "scheduled"
-        elif not sits:
-            change = "cancelled"
-        else:
-            continue
-        # A cancellation of this one meeting for this one person: the meeting itself goes on.
-        recipient = CalAddress(email=email, name=person.name)
-        if change == "cancelled":
+        day = _local(meeting).date()
+        was = _attends(before, day, email)
+        now = _attends(rows, day, email)
+        if now and not was:
+            messages += await write_invites(meeting, "scheduled", [recipient])
+        elif was and not now:
+            # A cancellation of this one person's copy: the meeting itself goes on.
             messages += await _write_withdrawal(meeting, recipient)
-        else:
-            messages += await write_invites(meeting, change, [recipient])
     return messages
 
 
+def _with_person(membership: Membership, person) -> Membership:
+    membership.person = person
+    return membership
+
+
+def _attends(rows: Iterable[Membership], day: dt.date, email: str) -> bool:
+    return any(a.email == email for a in attendees_on(rows, day))
+
+
 async def _write_withdrawal(meeting: Meeting, recipient: CalAddress) -> list[OutboxMessage]:
-    """iTIP CANCEL for one attendee removed from a meeting that still takes place."""
+    """iTIP CANCEL for one attendee removed from a meeting that still takes place.
+
+    RFC 5546: a CANCEL carries a SEQUENCE above the one the attendee has, so the meeting's is
+    raised (the organiser's copy changed: one attendee fewer); an invitation sent later carries
+    the new one, and is not taken for an old message.
+    """
+    now = clock.now()
+    await Meeting.update({Meeting.sequence: Meeting.sequence + 1, Meeting.updated_at: now}).where(
+        Meeting.id == meeting.id
+    )
+    meeting.sequence += 1
+    meeting.updated_at = now
     body = meeting.body
     organiser = await organiser_for(body.id)
     event = meeting_event(meeting, organiser, attendees=(recipient,))
@@ -298,7 +339,7 @@ async def queue_due_invites(ctx: dict | None = None) -> int:
             if not claimed:
                 continue  # another sweep got there first
             meeting = await _load(row["id"])
-            recipients = members_on(await seats(meeting.body.id), _local(meeting).date())
+            recipients = attendees_on(await seats(meeting.body.id), _local(meeting).date())
             messages = await write_invites(meeting, "scheduled", recipients)
         await dispatch_all(messages)
         sent += len(messages)

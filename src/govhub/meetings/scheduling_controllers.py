@@ -5,6 +5,8 @@ For the body's secretary and admins; anyone else is told "not found".
 
 from __future__ import annotations
 
+import datetime as dt
+
 from jinja2_fragments.litestar import HTMXBlockTemplate
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect
@@ -17,7 +19,8 @@ from govhub.meetings.deps import MANAGED_MEETING, ManagedMeeting
 from govhub.meetings.recurrence import PATTERNS
 from govhub.meetings.tables import Meeting
 from govhub.settings import get_settings
-from govhub.validation import FormError, whole_number
+from govhub.validation import FormError, parse_date, parse_time, whole_number
+from govhub.wall_clock import Occurrence, occurrences_of
 from govhub.web.forms import form_values
 from govhub.web.guards import Me, requires_sign_in
 from govhub.web.pages import page as _page
@@ -28,6 +31,7 @@ SCHEDULE_FIELDS = (
     "title",
     "date",
     "time",
+    "fold",
     "duration",
     "venue",
     "online_link",
@@ -60,7 +64,19 @@ def _schedule_page(
         errors=errors,
         meeting=meeting,
         patterns=PATTERNS,
+        folds=_folds(values),
     )
+
+
+def _folds(values: dict[str, str]) -> list[Occurrence]:
+    """The two 01:30s of the night the clocks go back, when that is the time typed, for the
+    form to ask which."""
+    ignored: dict[str, str] = {}
+    day = parse_date(values.get("date", ""), ignored, "date", "date")
+    time = parse_time(values.get("time", ""), ignored, "time", "start time")
+    if day is None or time is None:
+        return []
+    return occurrences_of(dt.datetime.combine(day, time), get_settings().zone)
 
 
 def _meeting_page(request: Request, meeting: ManagedMeeting) -> Redirect:
@@ -109,6 +125,7 @@ class SchedulingController(Controller):
             "title": meeting.title,
             "date": local.date().isoformat(),
             "time": local.strftime("%H:%M"),
+            "fold": "second" if local.fold else "first",  # asked only of a time that is twice
             "duration": str(int((meeting.ends_at - meeting.starts_at).total_seconds() // 60)),
             "venue": meeting.venue,
             "online_link": meeting.online_link,

@@ -17,6 +17,7 @@ from govhub.audit.services import record, snapshot
 from govhub.errors import Conflict
 from govhub.governance.principal import Principal
 from govhub.governance.tables import Body
+from govhub.i18n import gettext
 from govhub.mail.services import dispatch_all
 from govhub.meetings import invitations as invites
 from govhub.meetings._common import reread_locked
@@ -31,11 +32,13 @@ from govhub.validation import (
     require,
     whole_number,
 )
+from govhub.wall_clock import local_instant, skipped_message
 
 __all__ = [
     "Schedule",
     "body_meetings",
     "cancel_meeting",
+    "ends_after",
     "parse_schedule",
     "reschedule_meeting",
     "schedule",
@@ -45,8 +48,8 @@ __all__ = [
 @dataclass
 class Schedule:
     title: str
-    starts_at: dt.datetime  # aware, local zone
-    duration: dt.timedelta
+    starts_at: dt.datetime  # aware, local zone (``fold`` set for the second of two 01:30s)
+    duration: dt.timedelta  # real time: the end is worked out on instants, not wall clocks
     venue: str
     online_link: str
     is_public: bool
@@ -82,12 +85,15 @@ def parse_schedule(values: dict[str, str], *, allow_series: bool = True) -> Sche
             errors["count"] = f"The number of meetings must be between 2 and {MAX_OCCURRENCES}"
         else:
             count = int(raw)
-    if errors:
+    starts_at = None
+    if day and time:
+        zone = get_settings().zone
+        starts_at = local_instant(day, time, zone, errors, choice=values.get("fold", ""))
+    if errors or starts_at is None:
         raise FormError(errors)
-    zone = get_settings().zone
     return Schedule(
         title=title,
-        starts_at=dt.datetime.combine(day, time, tzinfo=zone),
+        starts_at=starts_at,
         duration=dt.timedelta(minutes=int(duration)),
         venue=venue,
         online_link=link,
@@ -95,6 +101,13 @@ def parse_schedule(values: dict[str, str], *, allow_series: bool = True) -> Sche
         pattern=pattern,
         count=count,
     )
+
+
+def ends_after(starts_at: dt.datetime, duration: dt.timedelta) -> dt.datetime:
+    """The end of a meeting of ``duration`` from ``starts_at``, on instants: adding to an aware
+    local time adds wall-clock time, and a meeting across a clock change would gain or lose an
+    hour."""
+    return starts_at.astimezone(dt.UTC) + duration
 
 
 def _uid() -> str:
@@ -111,6 +124,10 @@ async def schedule(actor: Principal, body: Body, plan: Schedule) -> list[Meeting
     else:
         rule = rule_for(plan.pattern, plan.starts_at.date(), plan.count)
         starts = occurrences(rule, plan.starts_at.replace(tzinfo=None), zone)
+        for start in starts:  # one meeting of the series on the night the clocks go forward
+            if message := skipped_message(start.replace(tzinfo=None), zone):
+                reason = gettext("A meeting of this series falls then. %(reason)s")
+                raise FormError({"time": reason % {"reason": message}})
         series = MeetingSeries(
             body=body.id,
             title=plan.title,
@@ -133,7 +150,7 @@ async def schedule(actor: Principal, body: Body, plan: Schedule) -> list[Meeting
                 series=series.id if series else None,
                 title=plan.title,
                 starts_at=start,
-                ends_at=start + plan.duration,
+                ends_at=ends_after(start, plan.duration),
                 venue=plan.venue,
                 online_link=plan.online_link,
                 is_public=plan.is_public,
@@ -185,7 +202,7 @@ async def reschedule_meeting(
         if meeting.status == MeetingStatus.cancelled:
             raise FormError({"date": "This meeting has been cancelled: schedule a new one instead"})
         _check_unchanged(meeting, seen_sequence)
-        moved = plan.starts_at != meeting.starts_at.astimezone(plan.starts_at.tzinfo)
+        moved = plan.starts_at.astimezone(dt.UTC) != meeting.starts_at.astimezone(dt.UTC)
         place_changed = (plan.venue, plan.online_link) != (meeting.venue, meeting.online_link)
         before = snapshot(
             meeting,
@@ -211,7 +228,7 @@ async def reschedule_meeting(
             )
             meeting.sequence += 1
         meeting.title, meeting.starts_at = plan.title, plan.starts_at
-        meeting.ends_at = plan.starts_at + plan.duration
+        meeting.ends_at = ends_after(plan.starts_at, plan.duration)
         meeting.venue, meeting.online_link = plan.venue, plan.online_link
         meeting.is_public = plan.is_public
         meeting.updated_at = dt.datetime.now(dt.UTC)

@@ -6,6 +6,7 @@ It composes two areas (meetings and congress), so it stands above both.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from govhub import clock
@@ -27,14 +28,18 @@ async def personal_calendar(token: str) -> CalendarFile:
     return await calendar_for(await feed_owner(token))
 
 
-async def calendar_for(user: User) -> CalendarFile:
+async def calendar_for(user: User, alarm: dt.timedelta | None = None) -> CalendarFile:
     """``user``'s feed: from their memberships, their bodies' meetings and their congress
-    registrations (by email), all tracked by the data version, so it may be cached under it."""
+    registrations (by email), all tracked by the data version, so it may be cached under it
+    (with ``alarm``, the reminder they chose for each event, which it does not track).
+
+    It has no Last-Modified: much of what it shows changes without a time being recorded (a
+    term ended, a congress session renamed), so the ETag, made from everything it shows, is
+    its one validator (RFC 9110 8.8.2: send Last-Modified only when it can be relied on)."""
     memberships = await Membership.objects().where(Membership.person == user.person)
     since = clock.now() - FEED_HISTORY
     zone = get_settings().zone
     events: list[CalendarEvent] = []
-    moments: list[dt.datetime] = []
     body_ids = sorted({m.body for m in memberships})
     meetings = (
         await Meeting.objects(Meeting.body)
@@ -48,17 +53,13 @@ async def calendar_for(user: User) -> CalendarFile:
     for meeting in meetings:
         day = meeting.starts_at.astimezone(zone).date()
         terms = [m for m in memberships if m.body == meeting.body.id]
-        # Moments count for every meeting of the person's bodies, shown or not, so a change
-        # that takes one out of the feed changes the feed's validators too.
-        moments += [t for t in (meeting.updated_at, meeting.agenda_published_at) if t]
         if any(m.start_date <= day and (m.end_date is None or day <= m.end_date) for m in terms):
-            events.append(meeting_event(meeting, organisers[meeting.body.id]))
-    events += await registration_events(user.email)
-    moments += [m.created_at for m in memberships if m.created_at]
+            events.append(meeting_event(meeting, organisers[meeting.body.id], alarm=alarm))
+    events += [dataclasses.replace(e, alarm=alarm) for e in await registration_events(user.email)]
     return CalendarFile(
         events=events,
         filename="govhub.ics",
-        last_modified=max(moments, default=None),
+        last_modified=None,
         public=False,
         name="Tower Hamlets Partnership: my meetings",
     )

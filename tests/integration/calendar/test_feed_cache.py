@@ -28,9 +28,9 @@ async def subscribed(make_person, make_user, make_body, make_membership, make_me
     builds = []
     build = personal.calendar_for
 
-    async def counted(user):
+    async def counted(user, alarm=None):
         builds.append(user.id)
-        return await build(user)
+        return await build(user, alarm)
 
     monkeypatch.setattr("govhub.calendar.controllers.calendar_for", counted)
     feed_cache.clear()
