@@ -1,7 +1,9 @@
 """Real-browser tests: the system Chromium, driven by Playwright, against a live govhub.
 
 ``live_server`` runs ``govhub serve`` in a subprocess on its own SQLite database
-(migrated and loaded with the demo partnership), ``browser`` is one headless
+(migrated and loaded with the demo partnership); it has no SMTP, so its outbox is the
+mailbox: ``live_server.newest_email_to(address)`` reads the latest email to an address
+(signed-in journeys read it on /admin/outbox instead). ``browser`` is one headless
 Chromium for the whole session, and ``make_page`` opens a fresh context and page
 per call. Every page's console errors and uncaught exceptions fail the test at
 teardown, and a screenshot of each page lands in ``test-artifacts/screenshots/``.
@@ -23,11 +25,13 @@ from __future__ import annotations
 import os
 import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 import weakref
 from collections.abc import AsyncIterator, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,6 +78,30 @@ class LiveServer:
     def govhub(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         """Run a `govhub` command against the live server's database."""
         return _govhub(self.env, *args, check=check)
+
+    def newest_email_to(self, address: str) -> Email:
+        """The latest email the server wrote to its outbox for ``address`` (any case)."""
+        database = self.env["GOVHUB_DATABASE_URL"].removeprefix("sqlite:///")
+        with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30)) as db:
+            row = db.execute(
+                "SELECT subject, text_body FROM outbox_message WHERE lower(to_address) = ?"
+                " ORDER BY id DESC LIMIT 1",
+                (address.lower(),),
+            ).fetchone()
+        assert row is not None, f"no email to {address} in the live server's outbox"
+        return Email(subject=row[0], text=row[1])
+
+
+@dataclass(frozen=True)
+class Email:
+    subject: str
+    text: str  # the plain-text body
+
+    def link(self, pattern: str) -> str:
+        """The path of the first link in the body matching ``pattern`` (a regex for a path)."""
+        found = re.search(rf"(?:https?://[^/\s]+)?({pattern})", self.text)
+        assert found, f"no link like {pattern} in the email {self.subject!r}:\n{self.text}"
+        return found.group(1)
 
 
 def _govhub(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess:

@@ -74,7 +74,7 @@ async def _manage_page(
             needs=[
                 NEED_LABELS[c] for c in registration.access_needs.split(",") if c in NEED_LABELS
             ],
-            notice=request.query_params.get("done", ""),
+            done=request.query_params.get("done", ""),
             waiting_position=await registrations.waiting_position(registration),
             state=editions.registration_open(edition),
             changes=editions.changes_open(edition),
