@@ -159,7 +159,9 @@ async def test_strangers_asking_for_someones_link_get_no_refusal_and_send_five_a
 
 
 async def test_an_address_that_cannot_be_one_gets_a_message_not_an_error(client):
-    for typed in ["x" * 250 + "@example.org", "a\x00b@example.org", "a@b@example.org"]:
+    # (A NUL or other control character is refused at the door, with a plain 400 page:
+    # tests/integration/platform/test_input_limits.py.)
+    for typed in ["x" * 250 + "@example.org", "a@b@example.org"]:
         page = await client.get("/password-reset")
         answer = await client.post(
             "/password-reset", data={"email": typed, "_csrf": csrf_from(page.text)}

@@ -69,7 +69,11 @@ async def secretary_user(board, make_person, make_membership, make_user):
 
 
 @pytest.fixture
-async def secretary(secretary_user, signed_in_client):
+async def secretary(secretary_user, signed_in_client, board, make_person, make_membership):
+    # Members to invite (a secretary who is not a member is not an attendee).
+    for n in range(2):
+        member = await make_person(name=f"Member {n}", email=f"member{n}@example.org")
+        await make_membership(person=member, body=board, start_date=dt.date(2024, 1, 1))
     return await signed_in_client(secretary_user)
 
 
