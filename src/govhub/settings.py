@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     mail_from: str = "Tower Hamlets Partnership <partnership@govhub.invalid>"
     """The From address of every email govhub sends."""
 
+    reply_mailbox: str = ""
+    """Where calendar replies go (``reply@partnership.example``; each invitation's ORGANIZER
+    adds ``+token``), delivered to ``govhub inbound``. Empty: ``reply@`` the From domain."""
+
     secret_key: str = ""
     """Signs sessions and tokens; empty in development: generated into ``var/secret_key``."""
 

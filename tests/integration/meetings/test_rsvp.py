@@ -1,0 +1,120 @@
+"""A member answers the invitation from their phone's mail app, without signing in: the link
+shows one button (a link scanner opening it records nothing), the button records the answer,
+and apologies reach the attendance sheet and the draft minutes."""
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from govhub import clock
+from govhub.governance.principal import Principal
+from govhub.mail.tables import OutboxMessage
+from govhub.meetings.response_tables import MeetingResponse
+from govhub.meetings.services import Schedule, schedule
+from govhub.meetings.tables import Meeting, MinutesState
+from tests.conftest import client_for, csrf_from
+
+LONDON = ZoneInfo("Europe/London")
+PHONE = {"User-Agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) Mobile/15E148"}
+
+
+@pytest.fixture
+async def board(app, make_body, make_org, make_person, make_membership, make_user):
+    body = await make_body(name="Children and Families Board", slug="cfb")
+    council = await make_org(name="Tower Hamlets Council", slug="council")
+    nhs = await make_org(name="NHS North East London", slug="nhs")
+    people = {}
+    for key, name, org, role in [
+        ("secretary", "Sara Ahmed", council, "secretary"),
+        ("amina", "Amina Begum", nhs, "member"),
+        ("ben", "Ben Okafor", council, "member"),
+        ("deputy", "Dara Khan", nhs, "observer"),
+    ]:
+        people[key] = await make_person(name=name, email=f"{key}@example.org")
+        await make_membership(person=people[key], body=body, organisation=org, role=role)
+    users = {key: await make_user(person=people[key]) for key in ("secretary", "amina")}
+    secretary = Principal(
+        user_id=None,
+        person_id=people["secretary"].id,
+        name="Sara Ahmed",
+        member_of=frozenset({body.id}),
+        secretary_of=frozenset({body.id}),
+    )
+    return body, people, secretary, users
+
+
+async def scheduled_meeting(body, secretary):
+    day = clock.today() + dt.timedelta(weeks=3)
+    starts = dt.datetime.combine(day, dt.time(18, 0), tzinfo=LONDON)
+    plan = Schedule(
+        title="Spring meeting",
+        starts_at=starts,
+        duration=dt.timedelta(hours=2),
+        venue="Town Hall",
+        online_link="",
+        is_public=True,
+        pattern=None,
+        count=1,
+    )
+    [meeting] = await schedule(secretary, body, plan)
+    return meeting
+
+
+async def links_in_invitation(email: str) -> dict[str, str]:
+    [message] = await OutboxMessage.objects().where(
+        (OutboxMessage.to_address == email) & (OutboxMessage.kind == "meeting.invite")
+    )
+    found = dict(
+        re.findall(r"^(Attending|Apologies|Sending a substitute): (\S+)$", message.text_body, re.M)
+    )
+    assert set(found) == {"Attending", "Apologies", "Sending a substitute"}, message.text_body
+    return {k: v.removeprefix("http://testserver") for k, v in found.items()}
+
+
+async def test_apologies_from_the_email_link_reach_attendance_and_draft_minutes(
+    app, board, signed_in_client
+):
+    body, people, secretary, users = board
+    meeting = await scheduled_meeting(body, secretary)
+    links = await links_in_invitation("amina@example.org")
+
+    async with client_for(app) as phone:
+        phone.headers.update(PHONE)
+        # A mail client's link scanner (or the member) opens the link: nothing is recorded yet.
+        page = await phone.get(links["Apologies"])
+        assert page.status_code == 200
+        assert "Send my apologies" in page.text and "Amina Begum" in page.text
+        assert await MeetingResponse.count() == 0
+        done = await phone.post(
+            links["Apologies"],
+            data={"_csrf": csrf_from(page.text), "comment": "On leave that week"},
+        )
+    assert done.status_code == 200
+    assert "your answer is recorded" in done.text
+
+    secretary_client = await signed_in_client(users["secretary"])
+    sheet = await secretary_client.get(f"/manage/meetings/{meeting.id}/attendance")
+    seat = await seat_id(meeting, people["amina"])
+    assert f'name="status-{seat}" type="radio" value="apologies" checked' in sheet.text
+    # The secretary starts the minutes: the draft lists the apologies sent.
+    await Meeting.update({Meeting.minutes_state: MinutesState.draft}).where(
+        Meeting.id == meeting.id
+    )
+    minutes = await secretary_client.get(f"/meetings/{meeting.id}/minutes")
+    apologies = re.search(r"Apologies</dt>\s*<dd[^>]*>([^<]*)<", minutes.text)
+    assert apologies and "Amina Begum (NHS North East London)" in apologies.group(1)
+    page = await secretary_client.get(f"/meetings/{meeting.id}")
+    assert "On leave that week" in page.text
+
+
+async def seat_id(meeting, person) -> int:
+    from govhub.governance.tables import Membership
+
+    row = (
+        await Membership.select(Membership.id)
+        .where((Membership.person == person.id) & (Membership.body == meeting.body))
+        .first()
+    )
+    return row["id"]
