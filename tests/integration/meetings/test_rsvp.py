@@ -118,3 +118,84 @@ async def seat_id(meeting, person) -> int:
         .first()
     )
     return row["id"]
+
+
+async def test_a_tampered_or_borrowed_link_is_not_found(app, board, client):
+    body, people, secretary, _ = board
+    meeting = await scheduled_meeting(body, secretary)
+    links = await links_in_invitation("amina@example.org")
+    apologies = links["Apologies"]
+    person = str(people["amina"].id)
+    ben = str(people["ben"].id)
+    for tampered in [
+        apologies.replace("/apologies?", "/attending?"),  # another answer
+        apologies.replace(f"/rsvp/{person}/", f"/rsvp/{ben}/"),  # another member
+        apologies.replace(f"/meetings/{meeting.id}/", f"/meetings/{meeting.id + 1}/"),
+        apologies.split("?")[0],  # no signature
+    ]:
+        assert (await client.get(tampered)).status_code == 404, tampered
+    assert await MeetingResponse.count() == 0
+
+
+async def test_a_substitute_from_the_members_organisation_confirmed_by_the_secretary(
+    app, board, signed_in_client
+):
+    body, people, secretary, users = board
+    meeting = await scheduled_meeting(body, secretary)
+    links = await links_in_invitation("amina@example.org")
+    async with client_for(app) as phone:
+        page = await phone.get(links["Sending a substitute"])
+        # Only people from Amina's organisation are offered (Dara, not Ben of the council).
+        assert "Dara Khan" in page.text and "Ben Okafor" not in page.text
+        refused = await phone.post(
+            links["Sending a substitute"], data={"_csrf": csrf_from(page.text)}
+        )
+        assert refused.status_code == 400
+        assert "Choose who will stand in for you" in refused.text
+        done = await phone.post(
+            links["Sending a substitute"],
+            data={"_csrf": csrf_from(page.text), "substitute": str(people["deputy"].id)},
+        )
+        assert done.status_code == 200 and "The secretary will confirm" in done.text
+
+    secretary_client = await signed_in_client(users["secretary"])
+    page = await secretary_client.get(f"/meetings/{meeting.id}")
+    assert "Sending a substitute: Dara Khan" in page.text
+    confirmed = await secretary_client.post(
+        f"/manage/meetings/{meeting.id}/responses/{people['amina'].id}/confirm",
+        data={"_csrf": csrf_from(page.text)},
+    )
+    assert confirmed.status_code == 303
+    sheet = await secretary_client.get(f"/manage/meetings/{meeting.id}/attendance")
+    assert 'value="Dara Khan"' in sheet.text  # stands in on the attendance sheet
+    seat = await seat_id(meeting, people["amina"])
+    assert f'name="status-{seat}" type="radio" value="apologies" checked' in sheet.text
+
+
+async def test_a_signed_in_member_answers_from_the_meeting_page(app, board, signed_in_client):
+    body, _, secretary, users = board
+    meeting = await scheduled_meeting(body, secretary)
+    member = await signed_in_client(users["amina"])
+    page = await member.get(f"/meetings/{meeting.id}")
+    assert "You have not answered yet" in page.text
+    [attend] = re.findall(r'href="([^"]+/rsvp/[^"]+/attending\?s=[^"]+)"', page.text)
+    confirm = await member.get(attend.replace("&amp;", "&"))
+    await member.post(attend.replace("&amp;", "&"), data={"_csrf": csrf_from(confirm.text)})
+    page = await member.get(f"/meetings/{meeting.id}")
+    assert re.search(r"Your answer:\s*<strong>Attending</strong>", page.text)
+    [row] = await MeetingResponse.select().where(MeetingResponse.meeting == meeting.id)
+    assert row["via"] == "page"
+
+
+async def test_a_cancelled_meeting_takes_no_answers(app, board):
+    from govhub.meetings.services import cancel_meeting
+
+    body, _, secretary, _ = board
+    meeting = await scheduled_meeting(body, secretary)
+    links = await links_in_invitation("amina@example.org")
+    loaded = await Meeting.objects(Meeting.body).where(Meeting.id == meeting.id).first()
+    await cancel_meeting(secretary, loaded, "Room flooded")
+    async with client_for(app) as phone:
+        page = await phone.get(links["Attending"])
+        assert "This meeting has been cancelled" in page.text
+        assert "Yes, I will attend" not in page.text
