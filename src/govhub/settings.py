@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     """Where calendar replies go (``reply@partnership.example``; each invitation's ORGANIZER
     adds ``+token``), delivered to ``govhub inbound``. Empty: ``reply@`` the From domain."""
 
+    quorum_warning_days: int = Field(default=3, ge=0, le=60)
+    """Days before a meeting its secretary is emailed when the members' answers so far do not
+    make the quorum (0: never)."""
+
     secret_key: str = ""
     """Signs sessions and tokens; empty in development: generated into ``var/secret_key``."""
 

@@ -29,6 +29,7 @@ from govhub.i18n import format_date, format_time, format_when
 from govhub.mail.services import CalendarPart, dispatch_all, queue_mail
 from govhub.mail.tables import OutboxMessage
 from govhub.meetings.calendar import meeting_event, meeting_url, organiser_for
+from govhub.meetings.forecast import plan_quorum_warnings
 from govhub.meetings.responses import links_for
 from govhub.meetings.rsvp_links import reply_organiser
 from govhub.meetings.tables import AgendaState, Meeting, MeetingStatus
@@ -163,6 +164,7 @@ async def plan_reminders(meeting: Meeting, rows: list[Membership]) -> None:
     agenda deadline, in the partnership's local time. A cancelled meeting has none. ``rows``
     are the body's :func:`seats`."""
     body = meeting.body
+    await plan_quorum_warnings(meeting, members_on(rows, clock.today(), roles=[Role.secretary]))
     if meeting.status == MeetingStatus.cancelled:
         await drop_reminders(MEETING_REMINDER, meeting.id)
         await drop_reminders(AGENDA_DEADLINE_REMINDER, meeting.id)

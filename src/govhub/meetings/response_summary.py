@@ -1,5 +1,6 @@
 """The answers to a meeting's invitation as its page shows them: a member's own answer and
-buttons, and for the secretary everyone's answers and the substitutes to confirm."""
+buttons, the quorum expected from the answers, and for the secretary everyone's answers and the
+substitutes to confirm."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from govhub.governance.principal import Principal
 from govhub.governance.rules import is_current
 from govhub.governance.tables import Membership, Role
 from govhub.meetings._common import id_of
+from govhub.meetings.forecast import QuorumForecast, quorum_forecast
 from govhub.meetings.response_tables import MeetingResponse
 from govhub.meetings.responses import ANSWER_LABELS, meeting_day, responses_for
 from govhub.meetings.rsvp_links import rsvp_links
@@ -29,6 +31,8 @@ class ResponseSummary:
     seats: list[Membership] = field(default_factory=list)
     answers: dict[int, MeetingResponse] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=lambda: dict(ANSWER_LABELS))
+    forecast: QuorumForecast | None = None
+    """The quorum expected from the answers, while the meeting is ahead."""
 
     @property
     def unanswered(self) -> list[Membership]:
@@ -60,6 +64,8 @@ async def response_summary(principal: Principal, meeting: Meeting) -> ResponseSu
     summary = ResponseSummary(open=open_, mine=answers.get(principal.person_id))
     if seated and open_:
         summary.links = rsvp_links(meeting.id, meeting.uid, principal.person_id)
+    if open_:
+        summary.forecast = await quorum_forecast(meeting)
     if manager:
         summary.seats, summary.answers = seats, answers
     return summary
