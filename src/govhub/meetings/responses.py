@@ -18,7 +18,7 @@ from govhub.governance.principal import Principal
 from govhub.governance.rules import is_current
 from govhub.governance.tables import Membership, Person, Role
 from govhub.i18n import N_, gettext
-from govhub.meetings._common import db, id_of, org_id
+from govhub.meetings._common import db, id_of, org_id, reread_locked
 from govhub.meetings.response_tables import Answer, MeetingResponse, ResponseChannel
 from govhub.meetings.rsvp_links import rsvp_links
 from govhub.meetings.tables import Meeting, MeetingStatus
@@ -174,6 +174,9 @@ async def record_response(
     if answer == Answer.substitute:
         values |= await _substitute(seat, substitute or SubstituteChoice())
     async with db().transaction():
+        # Under the meeting's lock: two answers at once (a link and a calendar reply) cannot
+        # both insert, and a meeting cancelled meanwhile takes none.
+        _check_open(await reread_locked(meeting))
         earlier = (await responses_for(meeting.id)).get(person_id)
         if earlier is not None and _same(earlier, values):
             return earlier
@@ -185,7 +188,8 @@ async def record_response(
         else:
             await MeetingResponse.update(values).where(MeetingResponse.id == earlier.id)
         await audit.record(
-            actor,
+            # From a link or a calendar, no one is signed in: the entry names the member.
+            actor or Principal(person_id=person_id, name=seat.person.name),
             "meeting.responded",
             meeting,
             body_id=id_of(meeting.body),

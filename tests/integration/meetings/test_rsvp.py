@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from govhub import clock
+from govhub.audit.tables import AuditEntry
 from govhub.governance.principal import Principal
 from govhub.mail.tables import OutboxMessage
 from govhub.meetings.response_tables import MeetingResponse
@@ -93,6 +94,8 @@ async def test_apologies_from_the_email_link_reach_attendance_and_draft_minutes(
         )
     assert done.status_code == 200
     assert "your answer is recorded" in done.text
+    [entry] = await AuditEntry.objects().where(AuditEntry.action == "meeting.responded")
+    assert entry.actor_name == "Amina Begum" and "apologies" in entry.summary
 
     secretary_client = await signed_in_client(users["secretary"])
     sheet = await secretary_client.get(f"/manage/meetings/{meeting.id}/attendance")
