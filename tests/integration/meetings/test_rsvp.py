@@ -67,6 +67,11 @@ async def links_in_invitation(email: str) -> dict[str, str]:
     [message] = await OutboxMessage.objects().where(
         (OutboxMessage.to_address == email) & (OutboxMessage.kind == "meeting.invite")
     )
+    # The HTML body offers the same three links, named rather than spelt out.
+    for label in ("Attending", "Apologies", "Sending a substitute"):
+        assert re.search(
+            rf'<a href="[^"]+/rsvp/[^"]+"><strong>{label}</strong></a>', message.html_body
+        ), label
     found = dict(
         re.findall(r"^(Attending|Apologies|Sending a substitute): (\S+)$", message.text_body, re.M)
     )
