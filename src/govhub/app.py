@@ -38,6 +38,7 @@ from govhub.meetings.agenda_controllers import AgendaController
 from govhub.meetings.controllers import MeetingsController
 from govhub.meetings.papers_controllers import PapersController
 from govhub.meetings.record_controllers import ReadRecordController, RecordController
+from govhub.meetings.rsvp_controllers import RsvpController
 from govhub.meetings.scheduling_controllers import SchedulingController
 from govhub.meetings.terms_controllers import TermsController
 from govhub.settings import PROJECT_ROOT, Settings, get_settings
@@ -122,6 +123,7 @@ def create_app(
             PapersController,
             RecordController,
             ReadRecordController,
+            RsvpController,
             CalendarController,
             CongressController,
             ManageRegistrationController,

@@ -1,4 +1,4 @@
-"""The ``govhub`` command: migrate, seed-demo, serve, worker, status."""
+"""The ``govhub`` command: migrate, seed-demo, serve, worker, status, inbound."""
 
 from __future__ import annotations
 
@@ -186,6 +186,63 @@ def status() -> None:
         click.echo(f"{name.replace('_', ' ')}: {shown}")
     if not report.healthy:
         sys.exit(1)
+
+
+EX_TEMPFAIL = 75
+"""The exit status that tells a mail server to keep a message and try again later."""
+
+
+@main.command()
+@click.option(
+    "--recipient",
+    multiple=True,
+    help="The envelope recipient, as the mail server gives it (Postfix: ${recipient}); "
+    "without it, the message's Delivered-To, To and Cc headers say.",
+)
+@click.option(
+    "--lmtp",
+    metavar="HOST:PORT",
+    help="Listen for LMTP deliveries on HOST:PORT instead of reading standard input.",
+)
+def inbound(recipient: tuple[str, ...], lmtp: str | None) -> None:
+    """Record calendar replies (Accept, Decline, Tentative) from one message on standard input.
+
+    For a mail server's pipe (Postfix, Exim). A reply that does not match its invitation is
+    logged and ignored, with exit status 0: the mail server must not bounce it. Only a failure
+    of govhub's own (the database away) exits 75, so the mail server tries again.
+    """
+    import logging
+
+    from govhub.meetings.replies import MAX_MESSAGE_BYTES, read_message
+
+    if lmtp:
+        _serve_lmtp(lmtp)
+        return
+    raw = sys.stdin.buffer.read(MAX_MESSAGE_BYTES + 1)
+    if len(raw) > MAX_MESSAGE_BYTES:
+        logging.getLogger("govhub.inbound").warning("message ignored: over %s bytes", len(raw))
+        return
+    try:
+        _run(lambda: read_message(raw, recipient))
+    except Exception:
+        logging.getLogger("govhub.inbound").exception("calendar reply not read; try again")
+        sys.exit(EX_TEMPFAIL)
+
+
+def _serve_lmtp(address: str) -> None:
+    from govhub.meetings.reply_lmtp import start_lmtp
+
+    host, _, port = address.rpartition(":")
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise click.BadParameter("give HOST:PORT, e.g. 127.0.0.1:8025", param_hint="--lmtp")
+
+    async def serve() -> None:
+        server = await start_lmtp(host.strip("[]") or "127.0.0.1", int(port))
+        click.echo(f"Listening for LMTP on {address}.")
+        async with server:
+            await server.serve_forever()
+
+    _run(serve)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from govhub.demo.tables import DemoRecord
 from govhub.governance import tables as governance
 from govhub.mail.tables import OutboxMessage
 from govhub.meetings import tables as meetings
+from govhub.meetings.response_tables import MeetingResponse
 from govhub.settings import PROJECT_ROOT
 from govhub.submissions import Submission
 from govhub.system import FailedJob, WorkerHeartbeat
@@ -46,6 +47,7 @@ TABLES = [
     meetings.Declaration,
     meetings.Decision,
     meetings.Action,
+    MeetingResponse,
     calendar.Reminder,
     calendar.FeedToken,
     congress.Edition,

@@ -44,6 +44,14 @@ class Settings(BaseSettings):
     mail_from: str = "Tower Hamlets Partnership <partnership@govhub.invalid>"
     """The From address of every email govhub sends."""
 
+    reply_mailbox: str = ""
+    """Where calendar replies go (``reply@partnership.example``; each invitation's ORGANIZER
+    adds ``+token``), delivered to ``govhub inbound``. Empty: ``reply@`` the From domain."""
+
+    quorum_warning_days: int = Field(default=3, ge=0, le=60)
+    """Days before a meeting its secretary is emailed when the members' answers so far do not
+    make the quorum (0: never)."""
+
     secret_key: str = ""
     """Signs sessions and tokens; empty in development: generated into ``var/secret_key``."""
 

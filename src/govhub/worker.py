@@ -25,7 +25,7 @@ from govhub.congress.privacy import erase_expired_registrations
 from govhub.mail import smtp
 from govhub.mail.jobs import MAX_ATTEMPTS, send_outbox_message
 from govhub.mail.services import requeue_stranded_mail
-from govhub.meetings import invitations
+from govhub.meetings import forecast, invitations
 from govhub.meetings.invitations import queue_due_invites
 from govhub.meetings.packs_build import build_meeting_packs
 from govhub.settings import Settings
@@ -46,6 +46,7 @@ REMINDER_WRITERS: dict[str, Writer] = {
     invitations.MEETING_REMINDER: invitations.write_meeting_reminder,
     invitations.AGENDA_DEADLINE_REMINDER: invitations.write_agenda_reminder,
     congress_reminders.KIND: congress_reminders.write_congress_reminder,
+    forecast.QUORUM_WARNING: forecast.write_quorum_warning,
 }
 """Who writes the email of each kind of reminder row when it falls due (a kind missing here
 is logged and its reminders dropped)."""

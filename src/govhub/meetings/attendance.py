@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -22,6 +21,8 @@ from govhub.meetings.quorum import (
     parse_roles,
     parse_sector_minimums,
 )
+from govhub.meetings.response_tables import Answer
+from govhub.meetings.responses import meeting_day, responses_for
 from govhub.meetings.tables import (
     Attendance,
     AttendanceStatus,
@@ -29,7 +30,6 @@ from govhub.meetings.tables import (
 )
 from govhub.meetings.terms import current_terms
 from govhub.meetings.terms_rules import describe_quorum
-from govhub.settings import get_settings
 from govhub.validation import FormError, valid_email
 
 __all__ = [
@@ -45,11 +45,6 @@ __all__ = [
 ]
 
 STATUSES = frozenset(s.value for s in AttendanceStatus)
-
-
-def meeting_day(meeting: Meeting) -> dt.date:
-    """The meeting's date where the partnership is, which decides who was a member then."""
-    return meeting.starts_at.astimezone(get_settings().zone).date()
 
 
 async def current_members(meeting: Meeting) -> list[Membership]:
@@ -161,7 +156,29 @@ async def saved_attendance(meeting: Meeting, members: list[Membership]) -> Atten
             )
         elif row.membership:
             sheet.statuses[row.membership] = row.status
+    await _add_answers(meeting, sheet)
     return sheet
+
+
+async def _add_answers(meeting: Meeting, sheet: AttendanceSheet) -> None:
+    """Members' own answers fill what the record leaves open: apologies sent count as apologies
+    (unless they came after all), and a substitute the secretary confirmed stands in until the
+    attendance is recorded."""
+    answers = await responses_for(meeting.id)
+    for m in sheet.members:
+        answer = answers.get(m.person.id)
+        if answer and Answer(answer.answer).sends_apologies:
+            if sheet.statuses.get(m.id, "") in ("", AttendanceStatus.absent):
+                sheet.statuses[m.id] = AttendanceStatus.apologies
+    if sheet.recorded:
+        return
+    for answer in answers.values():
+        organisation = answer.substitute_organisation
+        if answer.substitute_confirmed_at and organisation and organisation.id:
+            person_id = answer.substitute_person.id if answer.substitute_person else None
+            sheet.substitutes.append(
+                Substitute(organisation.id, organisation.name, answer.substitute_name, person_id)
+            )
 
 
 async def meeting_quorum(meeting: Meeting) -> tuple[QuorumRule, AttendanceSheet]:

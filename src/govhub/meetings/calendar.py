@@ -10,8 +10,8 @@ from collections.abc import Iterable
 from govhub import clock
 from govhub.calendar.feeds import FEED_HISTORY, CalendarFile, partnership_organiser
 from govhub.calendar.ics import CalAddress, CalendarEvent
-from govhub.governance.rules import is_current
-from govhub.governance.tables import Body, Membership, Role
+from govhub.governance.tables import Body
+from govhub.meetings.rsvp_links import reply_mailbox
 from govhub.meetings.tables import AgendaState, Meeting, MeetingStatus
 from govhub.settings import Settings, get_settings
 
@@ -25,17 +25,14 @@ __all__ = [
 
 
 async def organiser_for(body_id: int, settings: Settings | None = None) -> CalAddress:
-    """The body's current secretary (the latest appointed), else the partnership's address."""
-    today = clock.today()
-    rows = (
-        await Membership.objects(Membership.person)
-        .where((Membership.body == body_id) & (Membership.role == Role.secretary))
-        .order_by(Membership.start_date, ascending=False)
-    )
-    for membership in rows:
-        if is_current(membership, today) and membership.person.email:
-            return CalAddress(email=membership.person.email, name=membership.person.name)
-    return partnership_organiser(settings)
+    """The body's organiser in calendars: the partnership's reply mailbox under the body's
+    name. Stable for the life of every meeting (a new secretary changes nothing), so clients
+    never see a different organiser under the same UID; an invitation adds its attendee's
+    token (:func:`govhub.meetings.rsvp_links.reply_organiser`)."""
+    body = await Body.objects().where(Body.id == body_id).first()
+    local, domain = reply_mailbox(settings)
+    fallback = partnership_organiser(settings)
+    return CalAddress(email=f"{local}@{domain}", name=body.name if body else fallback.name)
 
 
 def meeting_url(meeting_id: int, settings: Settings | None = None) -> str:

@@ -20,6 +20,7 @@ from govhub.meetings import attendance, papers, supplements
 from govhub.meetings.access import can_see_confidential, can_see_meeting
 from govhub.meetings.actions import open_actions_for
 from govhub.meetings.deps import MEETING, VisibleMeeting
+from govhub.meetings.response_summary import response_summary
 from govhub.meetings.tables import (
     AgendaItem,
     AgendaItemCallToAction,
@@ -138,6 +139,7 @@ class MeetingsController(Controller):
             today=clock.today(),
             quorum=quorum,
             rule=rule,
+            rsvp=await response_summary(principal, meeting),
         )
 
 

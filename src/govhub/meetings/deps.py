@@ -24,14 +24,17 @@ from govhub.governance.deps import (
     VisibleBody,
     provide_body,
 )
-from govhub.governance.tables import Body
+from govhub.governance.tables import Body, Membership
 from govhub.meetings import access, packs, papers, terms
+from govhub.meetings.responses import seat_of
+from govhub.meetings.rsvp_links import LINK_ANSWERS, signature_ok
 from govhub.meetings.tables import Action, AgendaItem, Meeting, Paper, TermsOfReference
 from govhub.validation import whole_number
 from govhub.web.guards import Me
 
 __all__ = [
     "ACTION",
+    "ANSWER_LINK",
     "COMPARISON",
     "DOWNLOAD",
     "DRAFT",
@@ -44,6 +47,7 @@ __all__ = [
     "MINUTES_MEETING",
     "PACK",
     "VERSION",
+    "AnswerLink",
     "Comparison",
     "Download",
     "ItemPaper",
@@ -54,6 +58,7 @@ __all__ = [
     "MinutesMeeting",
     "PaperDownload",
     "ReadablePack",
+    "SignedAnswer",
     "TermsComparison",
     "TermsDraft",
     "TermsVersion",
@@ -271,3 +276,45 @@ COMPARISON = {**BODY, "comparison": Provide(provide_comparison)}
 
 DRAFT = {**MANAGED_BODY, "draft": Provide(provide_draft)}
 """A body this person manages, and its ``draft``."""
+
+
+# Answering an invitation from a signed link (no sign-in).
+
+
+@dataclass(frozen=True)
+class SignedAnswer:
+    """A signed answer link, checked: its meeting (with body), the member's seat, the answer."""
+
+    meeting: Meeting
+    seat: Membership
+    answer: str
+    signature: str
+
+
+AnswerLink = NamedDependency[SignedAnswer]
+"""``link: AnswerLink`` (with ``dependencies=ANSWER_LINK``)."""
+
+
+async def provide_answer_link(
+    meeting_id: FromPath[int],
+    person_id: FromPath[int],
+    answer: FromPath[str],
+    s: FromQuery[str | None] = None,
+) -> SignedAnswer:
+    """The link ``/meetings/{meeting_id}/rsvp/{person_id}/{answer}?s=``, if its signature is
+    good and the person sits on the body; any other: 404, the same whatever is wrong."""
+    meeting = await Meeting.objects(Meeting.body).where(Meeting.id == meeting_id).first()
+    if (
+        meeting is None
+        or answer not in LINK_ANSWERS
+        or not signature_ok(meeting.uid, person_id, answer, s or "")
+    ):
+        raise NotFound()
+    seat = await seat_of(meeting, person_id)
+    if seat is None:
+        raise NotFound()
+    return SignedAnswer(meeting=meeting, seat=seat, answer=answer, signature=s or "")
+
+
+ANSWER_LINK = {"link": Provide(provide_answer_link)}
+"""A signed answer link to a meeting, as ``link``."""

@@ -31,6 +31,9 @@ from govhub.i18n import format_date, format_time, format_when
 from govhub.mail.services import CalendarPart, dispatch_all, queue_mail
 from govhub.mail.tables import OutboxMessage
 from govhub.meetings.calendar import meeting_event, meeting_url, organiser_for
+from govhub.meetings.forecast import plan_quorum_warnings
+from govhub.meetings.responses import links_for
+from govhub.meetings.rsvp_links import reply_organiser
 from govhub.meetings.tables import AgendaState, Meeting, MeetingStatus
 from govhub.settings import get_settings
 from govhub.validation import whole_number
@@ -155,13 +158,16 @@ async def write_invites(
     messages = []
     for recipient in recipients:
         attendee = CalAddress(email=recipient.email, name=recipient.name)
-        event = meeting_event(meeting, organiser, attendees=(attendee,))
+        # Replies go to the reply mailbox with this attendee's token (govhub inbound).
+        replies_to = reply_organiser(organiser, meeting.uid, recipient.email)
+        event = meeting_event(meeting, replies_to, attendees=(attendee,))
         ics = build_calendar([event], method=method)
+        links = await links_for(meeting, recipient.email) if method == "REQUEST" else {}
         messages.append(
             await queue_mail(
                 to=recipient.email,
                 template="meeting_cancelled" if method == "CANCEL" else "meeting_invite",
-                context=_context(meeting, body, change, recipient),
+                context=_context(meeting, body, change, recipient, rsvp=links),
                 kind=f"meeting.{'cancel' if method == 'CANCEL' else 'invite'}",
                 calendar=CalendarPart(ics=ics, method=method),
             )
@@ -174,6 +180,7 @@ async def plan_reminders(meeting: Meeting, rows: list[Membership]) -> None:
     agenda deadline, in the partnership's local time. A cancelled meeting has none. ``rows``
     are the body's :func:`seats`."""
     body = meeting.body
+    await plan_quorum_warnings(meeting, members_on(rows, clock.today(), roles=[Role.secretary]))
     if meeting.status == MeetingStatus.cancelled:
         await drop_reminders(MEETING_REMINDER, meeting.id)
         await drop_reminders(AGENDA_DEADLINE_REMINDER, meeting.id)
@@ -305,7 +312,7 @@ async def _write_withdrawal(meeting: Meeting, recipient: CalAddress) -> list[Out
     meeting.sequence += 1
     meeting.updated_at = now
     body = meeting.body
-    organiser = await organiser_for(body.id)
+    organiser = reply_organiser(await organiser_for(body.id), meeting.uid, recipient.email)
     event = meeting_event(meeting, organiser, attendees=(recipient,))
     ics = build_calendar([event], method="CANCEL")
     return [

@@ -27,6 +27,7 @@ from govhub.meetings._common import (
     mark_minutes_drafted,
     reread_locked,
 )
+from govhub.meetings.responses import apologies_sent
 from govhub.meetings.tables import (
     Action,
     AgendaItem,
@@ -111,6 +112,8 @@ async def _attendance_names(meeting: Meeting) -> dict[str, list[str]]:
     )
     names: dict[str, list[str]] = {k: [] for k in ("present", "apologies", "absent")}
     names |= {"substitutes": [], "guests": []}
+    # Apologies the members sent count until the record says they came after all.
+    sent = await apologies_sent(meeting)
     for row in sorted(rows, key=lambda r: r.id):
         name = row.person.name if row.person and row.person.id else row.guest_name
         org = row.organisation.name if row.organisation and row.organisation.id else ""
@@ -119,7 +122,13 @@ async def _attendance_names(meeting: Meeting) -> dict[str, list[str]]:
         elif row.is_substitute:
             names["substitutes"].append(f"{name} (for {org})" if org else name)
         else:
-            names[row.status].append(f"{name} ({org})" if org else name)
+            status = row.status
+            if status == "absent" and row.person and row.person.id in sent:
+                status = "apologies"
+            names[status].append(f"{name} ({org})" if org else name)
+        if row.person and not row.is_substitute:
+            sent.pop(row.person.id, None)
+    names["apologies"] += list(sent.values())
     return names
 
 

@@ -48,15 +48,17 @@ async def test_anyone_can_add_a_public_meeting_to_their_calendar(
     )
     assert event["URL"] == f"http://testserver/meetings/{meeting.id}"
     assert f"http://testserver/meetings/{meeting.id}" in event["DESCRIPTION"]
-    assert event["ORGANIZER"] == "mailto:siobhan@example.org"
-    assert event["ORGANIZER"].params["CN"] == "Siobhan Brennan"
+    # The partnership's reply mailbox under the board's name, whoever is secretary (issue 14).
+    assert event["ORGANIZER"] == "mailto:reply@govhub.invalid"
+    assert event["ORGANIZER"].params["CN"] == "Community Safety Partnership"
 
 
-async def test_without_a_secretary_the_partnership_organises(client, make_meeting):
-    meeting = await make_meeting(starts_at=TUESDAY_EVENING)
+async def test_without_a_secretary_the_organiser_is_the_same(client, make_body, make_meeting):
+    board = await make_body(name="Youth Board")
+    meeting = await make_meeting(body=board, starts_at=TUESDAY_EVENING)
     [event] = events_in(await client.get(f"/meetings/{meeting.id}/invite.ics"))
-    assert event["ORGANIZER"] == "mailto:partnership@govhub.invalid"
-    assert event["ORGANIZER"].params["CN"] == "Tower Hamlets Partnership"
+    assert event["ORGANIZER"] == "mailto:reply@govhub.invalid"
+    assert event["ORGANIZER"].params["CN"] == "Youth Board"
 
 
 async def test_a_private_meeting_is_not_found_by_the_public_but_members_get_it(

@@ -4,6 +4,7 @@ same UID, delivered over SMTP to a real server on loopback."""
 
 import base64
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -98,7 +99,8 @@ async def test_request_then_update_then_cancel_with_one_uid(
     uid = str(event["UID"])
     assert uid == meeting.uid
     assert int(event["SEQUENCE"]) == 0
-    assert str(event["ORGANIZER"]) == "mailto:siobhan@example.org"
+    # Replies go to the reply mailbox, with this invitation's token (issue 14).
+    assert re.fullmatch(r"mailto:reply\+[0-9a-f]{24}@govhub\.invalid", str(event["ORGANIZER"]))
     attendees = event.get("ATTENDEE")
     attendees = attendees if isinstance(attendees, list) else [attendees]
     # Each invitation names only its own recipient: members' addresses are not shared.
