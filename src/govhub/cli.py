@@ -202,7 +202,7 @@ EX_TEMPFAIL = 75
 @click.option(
     "--lmtp",
     metavar="HOST:PORT",
-    help="Listen for LMTP deliveries on HOST:PORT instead of reading standard input.",
+    help="Take LMTP deliveries on HOST:PORT instead of reading standard input.",
 )
 def inbound(recipient: tuple[str, ...], lmtp: str | None) -> None:
     """Record calendar replies (Accept, Decline, Tentative) from one message on standard input.
@@ -238,7 +238,7 @@ def _serve_lmtp(address: str) -> None:
 
     async def serve() -> None:
         server = await start_lmtp(host.strip("[]") or "127.0.0.1", int(port))
-        click.echo(f"Listening for LMTP on {address}.")
+        click.echo(f"Taking LMTP deliveries on {address}.")
         async with server:
             await server.serve_forever()
 

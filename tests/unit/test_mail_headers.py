@@ -53,6 +53,7 @@ def message_for(title: str, body_name: str, venue: str) -> OutboxMessage:
         "reason": "",
         "manage_url": "",
         "base_url": "http://testserver",
+        "rsvp": None,
     }
     subject, text, html = render_email("meeting_invite", context)
     event = CalendarEvent(

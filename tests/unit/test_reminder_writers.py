@@ -4,7 +4,7 @@ cron runs the sweep with them: a writer left out would drop those reminders unse
 import pytest
 
 from govhub.congress import reminders as congress_reminders
-from govhub.meetings import invitations
+from govhub.meetings import forecast, invitations
 from govhub.worker import REMINDER_WRITERS, WorkerSettings, sweep_reminders
 
 pytestmark = pytest.mark.no_db
@@ -15,6 +15,7 @@ def test_each_kind_of_reminder_has_its_writer_in_the_worker():
         invitations.MEETING_REMINDER: invitations.write_meeting_reminder,
         invitations.AGENDA_DEADLINE_REMINDER: invitations.write_agenda_reminder,
         congress_reminders.KIND: congress_reminders.write_congress_reminder,
+        forecast.QUORUM_WARNING: forecast.write_quorum_warning,
     }
 
 

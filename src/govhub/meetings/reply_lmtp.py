@@ -32,7 +32,7 @@ class ReplyHandler:
 
 
 async def start_lmtp(host: str, port: int) -> asyncio.AbstractServer:
-    """Listen for LMTP on ``host:port`` in the running event loop (where the database is)."""
+    """Serve LMTP on ``host:port`` in the running event loop (where the database is)."""
     loop = asyncio.get_running_loop()
     return await loop.create_server(
         lambda: LMTP(ReplyHandler(), data_size_limit=MAX_MESSAGE_BYTES, decode_data=False),

@@ -121,9 +121,15 @@ async def test_a_series_saved_while_redis_is_down_says_so_and_its_invitations_go
     # a worker sends each once.
     redis_server.start()
     monkeypatch.setattr(services, "STRANDED_AFTER", dt.timedelta(0))
-    assert await services.requeue_stranded_mail() == len(waiting)
-    await run_worker_until_idle(redis_server.url)
-    assert await services.requeue_stranded_mail() == 0  # nothing left behind
+    # Sweep and work as the worker's cron does, until nothing waits: the first hand-over after
+    # the restart may still meet a connection from before it, and is left for the next sweep.
+    for _ in range(5):
+        await services.requeue_stranded_mail()
+        await run_worker_until_idle(redis_server.url)
+        if not await OutboxMessage.exists().where(OutboxMessage.state == MailState.queued):
+            break
+    rows = await OutboxMessage.select(OutboxMessage.state, OutboxMessage.last_error)
+    assert all(row["state"] == MailState.sent for row in rows), rows
 
     per_address = collections.Counter(m["To"] for m in smtp_sink.messages)
     assert len(smtp_sink.messages) == len(waiting)
