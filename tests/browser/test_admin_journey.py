@@ -430,7 +430,10 @@ async def journey(live_server, make_page) -> None:
     await expect_not_found(nadia, make_page, "/admin")
     await expect_not_found(nadia, make_page, "/admin/people")
 
-    # The invitation link worked once.
-    await expect_not_found(nadia, make_page, link)
+    # The invitation link worked once: now it says so, and offers a new one.
+    async with expect_status_logged(nadia, make_page, 410):
+        used = await nadia.goto(link)
+    assert used is not None and used.status == 410
+    await expect(nadia.get_by_role("main")).to_contain_text("new link")
 
     await make_the_board_private(admin, nadia, make_page)
