@@ -5,7 +5,7 @@ import uvicorn
 from click.testing import CliRunner
 
 from govhub import cli
-from govhub.settings import Settings, get_settings
+from govhub.settings import Settings
 
 pytestmark = pytest.mark.no_db
 
@@ -17,11 +17,10 @@ def served_with(monkeypatch, **env: str) -> dict:
     monkeypatch.setattr(cli, "configure_logging", lambda: None)  # leave pytest's logging be
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    get_settings.cache_clear()
-    try:
-        result = CliRunner().invoke(cli.main, ["serve"])
-    finally:
-        get_settings.cache_clear()
+    # Settings read afresh from this environment, for the command alone: the process's own
+    # (cached) settings object stays the one every other test shares.
+    monkeypatch.setattr(cli, "get_settings", Settings)
+    result = CliRunner().invoke(cli.main, ["serve"])
     assert result.exit_code == 0, result.output
     return seen
 
