@@ -12,6 +12,10 @@ there is nothing to remind anyone of (a meeting cancelled since).
 Because the rows are the truth, a Redis that was flushed or restarted loses nothing: the next
 sweep finds every reminder still pending, and the outbox sweep every email not yet sent.
 
+A reminder knows its moment: each kind goes out at :data:`REMINDER_HOUR` local time on its day
+(:func:`on_the_day`), and one whose moment passed more than :data:`LATE_WINDOW` ago (an outage, a
+sweep held up) or whose event has begun is recorded as ``skipped``, never sent late.
+
 A reminder whose writer fails (a subject too long for its column, a bug) fails alone: the sweep
 records the error on its row and goes on with the others; the row is tried again after a
 growing wait and parked as ``failed`` after :data:`MAX_ATTEMPTS` tries, where admins see it.
@@ -30,11 +34,14 @@ from govhub.mail.services import dispatch
 from govhub.mail.tables import OutboxMessage
 
 __all__ = [
+    "LATE_WINDOW",
     "MAX_ATTEMPTS",
+    "REMINDER_HOUR",
     "SWEEP_BATCH",
     "Due",
     "Writer",
     "drop_reminders",
+    "on_the_day",
     "queue_due_reminders",
     "replace_reminders",
     "retry_delay",
@@ -44,6 +51,13 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 SWEEP_BATCH = 500
+
+REMINDER_HOUR = dt.time(9, 0)
+"""The local time every day-before reminder goes out: one hour for each kind, whatever time
+its event starts."""
+
+LATE_WINDOW = dt.timedelta(hours=6)
+"""A reminder whose moment passed longer ago than this is skipped, not sent late."""
 
 MAX_ATTEMPTS = 5
 """Tries at writing one reminder's email before it is parked as failed."""
@@ -61,6 +75,12 @@ class Due:
     recipient_name: str = ""
     label: str = ""
     locale: str = "en"
+    event_at: dt.datetime | None = None  # aware; after it begins the reminder is never sent
+
+
+def on_the_day(day: dt.date, zone: dt.tzinfo) -> dt.datetime:
+    """The moment a reminder on ``day`` goes out: :data:`REMINDER_HOUR` there, in ``zone``."""
+    return dt.datetime.combine(day, REMINDER_HOUR, tzinfo=zone)
 
 
 async def replace_reminders(kind: str, target_id: int, due: Iterable[Due]) -> int:
@@ -83,6 +103,7 @@ async def replace_reminders(kind: str, target_id: int, due: Iterable[Due]) -> in
             label=d.label,
             locale=d.locale,
             due_at=d.due_at,
+            event_at=d.event_at,
         )
         for d in due
         if d.due_at > now
@@ -157,6 +178,29 @@ async def _record_failure(reminder: Reminder, error: Exception) -> None:
     )
 
 
+def _too_late(reminder: Reminder, now: dt.datetime) -> str:
+    """Why ``reminder`` must not be sent now ("" if it may)."""
+    if reminder.event_at is not None and now >= reminder.event_at:
+        return f"skipped: its event began at {reminder.event_at.isoformat()}"
+    if now - reminder.due_at > LATE_WINDOW:
+        return f"skipped: due at {reminder.due_at.isoformat()}, found at {now.isoformat()}"
+    return ""
+
+
+async def _skip_late(due: list[Reminder], now: dt.datetime) -> list[Reminder]:
+    """Record as skipped the reminders whose moment has gone; the others, to send."""
+    timely = []
+    for reminder in due:
+        if not (reason := _too_late(reminder, now)):
+            timely.append(reminder)
+            continue
+        await Reminder.update(
+            {Reminder.state: ReminderState.skipped, Reminder.last_error: reason}
+        ).where((Reminder.id == reminder.id) & (Reminder.state == ReminderState.pending))
+        logger.info("reminder %s (%s) %s", reminder.id, reminder.kind, reason)
+    return timely
+
+
 def _latest_only(due: list[Reminder]) -> list[Reminder]:
     """A sweep that was held up may find a person's "in 7 days" and "tomorrow" due together:
     only the latest of them is sent, and the stale one is dropped by :func:`_drop_stale`."""
@@ -191,8 +235,9 @@ async def queue_due_reminders(writers: Mapping[str, Writer]) -> int:
             .order_by(Reminder.id)
             .limit(SWEEP_BATCH)
         )
-        chosen = _latest_only(due)
-        await _drop_stale(due, chosen)
+        timely = await _skip_late(due, now)
+        chosen = _latest_only(timely)
+        await _drop_stale(timely, chosen)
         for reminder in chosen:
             try:
                 message = await _queue_one(reminder, writers)

@@ -19,6 +19,7 @@ class ReminderState(StrEnum):
     queued = "queued"  # its email is in the outbox (``message``)
     dropped = "dropped"  # nothing to send any more (meeting cancelled, registration withdrawn)
     failed = "failed"  # its email could not be written, try after try: parked for admins
+    skipped = "skipped"  # its moment had passed (an outage) or its event begun: never sent late
 
 
 class Reminder(Table):
@@ -36,6 +37,7 @@ class Reminder(Table):
     locale = Varchar(length=10, default="en")
     label = Varchar(length=60, default="")  # "7 days before", "agenda deadline"
     due_at = Timestamptz(required=True, index=True)
+    event_at = Timestamptz(null=True, default=None)  # when what it announces begins
     state = Varchar(length=10, choices=ReminderState, default=ReminderState.pending, index=True)
     message = ForeignKey(OutboxMessage, null=True, default=None, on_delete=OnDelete.restrict)
     created_at = Timestamptz(default=TimestamptzNow())

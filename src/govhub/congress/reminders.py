@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from govhub.calendar.reminders import Due, drop_reminders, replace_reminders
+from govhub.calendar.reminders import Due, drop_reminders, on_the_day, replace_reminders
 from govhub.calendar.tables import Reminder
 from govhub.congress.notices import queue_reminder
 from govhub.congress.tables import Edition, Registration, RegistrationStatus
 from govhub.mail.tables import OutboxMessage
+from govhub.settings import get_settings
 
 __all__ = [
     "KIND",
@@ -23,8 +24,12 @@ __all__ = [
 KIND = "congress"
 """The kind of the reminder rows of congress registrations."""
 
-# (how long before the start, label). The labels are for organisers reading the rows.
+# (how many days before the congress's day, label). The labels are for organisers reading the rows.
 BEFORE = ((dt.timedelta(days=7), "7 days before"), (dt.timedelta(days=1), "1 day before"))
+
+
+def _local_day(edition: Edition) -> dt.date:
+    return edition.starts_at.astimezone(get_settings().zone).date()
 
 
 async def plan_congress_reminders(edition: Edition, registration: Registration) -> None:
@@ -34,11 +39,12 @@ async def plan_congress_reminders(edition: Edition, registration: Registration) 
         registration.id,
         [
             Due(
-                due_at=edition.starts_at - before,
+                due_at=on_the_day(_local_day(edition) - before, get_settings().zone),
                 recipient=registration.email,
                 recipient_name=registration.name,
                 label=label,
                 locale=registration.locale,
+                event_at=edition.starts_at,
             )
             for before, label in BEFORE
             if registration.email

@@ -107,7 +107,7 @@ async def plan_quorum_warnings(meeting: Meeting, secretaries: list[CalAddress]) 
     day = meeting.starts_at.astimezone(zone).date() - dt.timedelta(days=days)
     due_at = dt.datetime.combine(day, WARNING_HOUR, tzinfo=zone)
     label = f"{days} days before"
-    due = [Due(due_at, s.email, s.name, label) for s in secretaries]
+    due = [Due(due_at, s.email, s.name, label, event_at=meeting.starts_at) for s in secretaries]
     await replace_reminders(QUORUM_WARNING, meeting.id, due)
 
 

@@ -22,7 +22,7 @@ from typing import Literal
 
 from govhub import clock
 from govhub.calendar.ics import CalAddress, build_calendar
-from govhub.calendar.reminders import Due, drop_reminders, replace_reminders
+from govhub.calendar.reminders import Due, drop_reminders, on_the_day, replace_reminders
 from govhub.calendar.tables import Reminder
 from govhub.db import id_of
 from govhub.governance.rules import is_current
@@ -114,11 +114,6 @@ def _local(meeting: Meeting) -> dt.datetime:
     return meeting.starts_at.astimezone(get_settings().zone)
 
 
-def _at_local(naive: dt.datetime) -> dt.datetime:
-    """A wall-clock time in the partnership's zone (DST-aware), as an aware datetime."""
-    return naive.replace(tzinfo=get_settings().zone)
-
-
 def _days(body: Body) -> list[int]:
     days = set()
     for part in (body.reminder_days or "").split(","):
@@ -189,10 +184,11 @@ async def plan_reminders(meeting: Meeting, rows: list[Membership]) -> None:
     members = members_on(rows, local.date())  # the secretary too: they run the meeting
     due = [
         Due(
-            due_at=_at_local(local - dt.timedelta(days=days)),
+            due_at=on_the_day(local.date() - dt.timedelta(days=days), get_settings().zone),
             recipient=member.email,
             recipient_name=member.name,
             label="tomorrow" if days == 1 else f"in {days} days",
+            event_at=meeting.starts_at,
         )
         for days in _days(body)
         for member in members
@@ -200,15 +196,16 @@ async def plan_reminders(meeting: Meeting, rows: list[Membership]) -> None:
     await replace_reminders(MEETING_REMINDER, meeting.id, due)
     secretaries = members_on(rows, clock.today(), roles=[Role.secretary])
     deadline = local.date() - dt.timedelta(days=body.agenda_notice_days or 0)
-    remind_on = dt.datetime.combine(deadline - SECRETARY_NOTICE, dt.time(9, 0))
+    remind_on = deadline - SECRETARY_NOTICE
     due = []
     if meeting.agenda_state != AgendaState.published:
         due = [
             Due(
-                due_at=_at_local(remind_on),
+                due_at=on_the_day(remind_on, get_settings().zone),
                 recipient=secretary.email,
                 recipient_name=secretary.name,
                 label=f"agenda due {format_date(deadline)}",
+                event_at=meeting.starts_at,
             )
             for secretary in secretaries
         ]

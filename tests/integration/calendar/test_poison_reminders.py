@@ -22,7 +22,7 @@ POISON = "poison@example.org"
 # The meeting is on Tuesday 2 March 2027 at 6pm (GMT): its "in 7 days" reminders fall due on
 # 23 February at 6pm, "tomorrow" on 1 March.
 MEETING = dt.datetime(2027, 3, 2, 18, 0, tzinfo=UTC)
-WEEK_BEFORE = dt.datetime(2027, 2, 23, 18, 0, tzinfo=UTC)
+WEEK_BEFORE = dt.datetime(2027, 2, 23, 9, 0, tzinfo=UTC)  # nine o'clock, London (GMT)
 
 
 def plan(starts_at: dt.datetime, title: str = "Board meeting") -> Schedule:

@@ -67,10 +67,11 @@ async def fresh(meeting_id: int) -> Meeting:
 
 async def test_reminders_fall_at_london_times_and_follow_a_move(app, board, secretary):
     [meeting] = await schedule(secretary, board, plan(AFTER_CLOCKS_GO_FORWARD))
-    # A week before is 23 March, still GMT (18:00 UTC); the day before is BST (17:00 UTC).
+    # At nine, London time, whatever time the meeting starts: a week before is 23 March,
+    # still GMT (09:00 UTC); the day before is BST (08:00 UTC).
     assert await pending() == [
-        ("siobhan@example.org", dt.datetime(2027, 3, 23, 18, 0, tzinfo=UTC), "in 7 days"),
-        ("siobhan@example.org", dt.datetime(2027, 3, 29, 17, 0, tzinfo=UTC), "tomorrow"),
+        ("siobhan@example.org", dt.datetime(2027, 3, 23, 9, 0, tzinfo=UTC), "in 7 days"),
+        ("siobhan@example.org", dt.datetime(2027, 3, 29, 8, 0, tzinfo=UTC), "tomorrow"),
     ]
     # The agenda is due 5 days before (25 March); its secretary is told 2 days before that.
     assert await pending("agenda_deadline") == [
@@ -84,8 +85,8 @@ async def test_reminders_fall_at_london_times_and_follow_a_move(app, board, secr
     moved = dt.datetime(2027, 4, 6, 18, 0, tzinfo=LONDON)
     await reschedule_meeting(secretary, await fresh(meeting.id), plan(moved))
     assert await pending() == [
-        ("siobhan@example.org", dt.datetime(2027, 3, 30, 17, 0, tzinfo=UTC), "in 7 days"),
-        ("siobhan@example.org", dt.datetime(2027, 4, 5, 17, 0, tzinfo=UTC), "tomorrow"),
+        ("siobhan@example.org", dt.datetime(2027, 3, 30, 8, 0, tzinfo=UTC), "in 7 days"),
+        ("siobhan@example.org", dt.datetime(2027, 4, 5, 8, 0, tzinfo=UTC), "tomorrow"),
     ]
 
     await cancel_meeting(secretary, await fresh(meeting.id), "No quorum expected")
@@ -114,8 +115,9 @@ async def test_due_reminders_are_sent_once_and_never_for_a_cancelled_meeting(
     await make_item(meeting=kept)
     await cancel_meeting(secretary, await fresh(dropped.id), "Merged with the earlier meeting")
 
-    # Six days before: the week-before reminders and the agenda deadline reminder are due.
-    monkeypatch.setattr(clock, "now", lambda: dt.datetime(2027, 3, 24, 8, 0, tzinfo=UTC))
+    # A week before, an hour after nine: the week-before reminders and the agenda deadline
+    # reminder are due.
+    monkeypatch.setattr(clock, "now", lambda: dt.datetime(2027, 3, 23, 10, 0, tzinfo=UTC))
     await sweep_reminders()  # (the worker's own start-up sweep may help)
     assert await sweep_reminders() == 0  # nothing is sent twice
     assert await OutboxMessage.count().where(OutboxMessage.kind.is_in(REMINDERS)) == 3
@@ -141,10 +143,11 @@ async def test_a_reminder_whose_meeting_was_cancelled_meanwhile_is_dropped(
     [meeting] = await schedule(secretary, board, plan(AFTER_CLOCKS_GO_FORWARD))
     # Cancelled behind the planner's back (as if a change were half-applied).
     await Meeting.update({Meeting.status: "cancelled"}).where(Meeting.id == meeting.id)
-    monkeypatch.setattr(clock, "now", lambda: dt.datetime(2027, 3, 29, 18, 0, tzinfo=UTC))
+    # The morning before: "tomorrow" is due (and "in 7 days" long past, so skipped).
+    monkeypatch.setattr(clock, "now", lambda: dt.datetime(2027, 3, 29, 9, 0, tzinfo=UTC))
     assert await sweep_reminders() == 0
-    states = {r.state for r in await Reminder.objects().where(Reminder.kind == "meeting")}
-    assert states == {ReminderState.dropped}
+    states = {r.label: r.state for r in await Reminder.objects().where(Reminder.kind == "meeting")}
+    assert states == {"tomorrow": ReminderState.dropped, "in 7 days": ReminderState.skipped}
     assert await OutboxMessage.count().where(OutboxMessage.kind == "meeting.reminder") == 0
 
 
@@ -167,9 +170,9 @@ async def test_redis_lost_mid_run_loses_no_reminder(
         await make_membership(person=person, body=board)
     await schedule(secretary, board, plan(AFTER_CLOCKS_GO_FORWARD))
     recipients = {f"member{n}@example.org" for n in range(39)} | {"siobhan@example.org"}
-    # The day before: "in 7 days" is long past, so only "tomorrow" goes (and the secretary's
-    # agenda deadline reminder): 41 emails.
-    monkeypatch.setattr(clock, "now", running_clock(dt.datetime(2027, 3, 29, 17, 30, tzinfo=UTC)))
+    # The morning before: "in 7 days" and the agenda deadline reminder are long past, so
+    # skipped; only "tomorrow" goes: 40 emails.
+    monkeypatch.setattr(clock, "now", running_clock(dt.datetime(2027, 3, 29, 8, 30, tzinfo=UTC)))
     smtp_sink.delay = 0.05  # the worker is mid-batch for a while
 
     # The first worker is stopped the hard way: sends under way are cancelled, not awaited.
@@ -181,7 +184,7 @@ async def test_redis_lost_mid_run_loses_no_reminder(
         assert await Reminder.count().where(Reminder.state == ReminderState.pending) == 0
         # All in the outbox, all queued (beside the invitations the worker's own invitation
         # sweep sends now that the meeting is, by this clock, the day after tomorrow).
-        assert await OutboxMessage.count().where(OutboxMessage.kind.is_in(REMINDERS)) == 41
+        assert await OutboxMessage.count().where(OutboxMessage.kind.is_in(REMINDERS)) == 40
         await smtp_sink.wait_for(5)
         # Redis loses everything (flushed, or restarted: it keeps nothing on disk here)...
         await queue.get_queue().flushdb()
@@ -217,7 +220,7 @@ async def test_redis_lost_mid_run_loses_no_reminder(
     assert reminded == recipients  # none lost
     assert all("tomorrow" in subject for _, subject in received if "Reminder" in subject)
     duplicates = len(received) - len(set(received))
-    assert len(set(received)) == 41
+    assert len(set(received)) == 40
     in_flight_bound = 20  # the worker's max_jobs: only sends under way can be repeated
     assert duplicates <= in_flight_bound
     counted = sum(m.possible_duplicates for m in await OutboxMessage.objects())
@@ -259,3 +262,45 @@ async def test_a_boards_reminder_days_are_checked_and_replan_its_meetings(app, b
         "agenda due 20 March 2027"
     ]
     assert meeting.id
+
+
+async def test_a_reminder_whose_moment_passed_in_an_outage_is_skipped_not_sent_late(
+    app, board, secretary, monkeypatch
+):
+    await schedule(secretary, board, plan(AFTER_CLOCKS_GO_FORWARD))
+    # The sweep comes back seven hours after the week-before reminder's nine o'clock.
+    monkeypatch.setattr(clock, "now", lambda: dt.datetime(2027, 3, 23, 16, 0, tzinfo=UTC))
+    assert await sweep_reminders() == 0
+    assert await OutboxMessage.count().where(OutboxMessage.kind.is_in(REMINDERS)) == 0
+    skipped = await Reminder.objects().where(Reminder.state == ReminderState.skipped)
+    assert {r.label for r in skipped} == {"in 7 days", "agenda due 25 March 2027"}
+    assert all(r.last_error.startswith("skipped: due at") for r in skipped)
+    # "tomorrow" still waits for its own moment, and goes then.
+    assert [label for _, _, label in await pending()] == ["tomorrow"]
+    monkeypatch.setattr(clock, "now", lambda: dt.datetime(2027, 3, 29, 8, 5, tzinfo=UTC))
+    assert await sweep_reminders() == 1
+
+
+async def test_a_reminder_is_never_sent_once_its_meeting_has_begun(
+    app, board, secretary, monkeypatch
+):
+    # A meeting at 08:30: its "tomorrow" falls due at nine the day before, within the window,
+    # but a sweep that only comes back after the meeting began sends nothing.
+    early = dt.datetime(2027, 3, 30, 8, 30, tzinfo=LONDON)
+    await schedule(secretary, board, plan(early))
+    from govhub.calendar import reminders
+
+    monkeypatch.setattr(reminders, "LATE_WINDOW", dt.timedelta(days=2))
+    monkeypatch.setattr(clock, "now", lambda: dt.datetime(2027, 3, 30, 7, 45, tzinfo=UTC))
+    assert await sweep_reminders() == 0
+    tomorrow = await Reminder.objects().where(Reminder.label == "tomorrow").first()
+    assert tomorrow.state == ReminderState.skipped
+    assert tomorrow.last_error.startswith("skipped: its event began")
+
+
+async def test_every_meeting_reminder_goes_out_at_the_same_local_hour(app, board, secretary):
+    for hour in (8, 13, 19):
+        await schedule(secretary, board, plan(dt.datetime(2027, 5, 11, hour, 0, tzinfo=LONDON)))
+    rows = await Reminder.objects().where(Reminder.kind == "meeting")
+    assert len(rows) == 6
+    assert {r.due_at.astimezone(LONDON).time() for r in rows} == {dt.time(9, 0)}

@@ -4,6 +4,7 @@ registrations as events for their personal feed."""
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from govhub import clock
 from govhub.calendar.tables import Reminder
@@ -14,6 +15,8 @@ from govhub.worker import sweep_reminders
 
 from .conftest import registration_form
 
+LONDON = ZoneInfo("Europe/London")
+
 
 async def test_people_with_a_place_are_reminded_a_week_and_a_day_before(app, make_edition):
     edition = await make_edition(capacity=1)
@@ -21,7 +24,13 @@ async def test_people_with_a_place_are_reminded_a_week_and_a_day_before(app, mak
     waiting = await registrations.register(edition, registration_form(2))
     due = await Reminder.objects().where(Reminder.kind == "congress").order_by(Reminder.due_at)
     assert [r.target_id for r in due] == [placed.registration.id] * 2
-    assert [edition.starts_at - r.due_at for r in due] == [dt.timedelta(days=7), dt.timedelta(1)]
+    # At nine, London time, a week and a day before the congress's day.
+    day = edition.starts_at.astimezone(LONDON).date()
+    assert [r.due_at.astimezone(LONDON) for r in due] == [
+        dt.datetime.combine(day - dt.timedelta(days=n), dt.time(9, 0), tzinfo=LONDON)
+        for n in (7, 1)
+    ]
+    assert {r.event_at for r in due} == {edition.starts_at}
     assert waiting.registration.id not in {r.target_id for r in due}
 
     await Reminder.update({Reminder.due_at: clock.now() - dt.timedelta(minutes=1)}).where(
