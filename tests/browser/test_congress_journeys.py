@@ -13,6 +13,7 @@ registers, so the suite stays far below it. Add to the count when you add a regi
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import re
 import subprocess
@@ -261,10 +262,23 @@ async def focus_is_visible(locator) -> bool:
     )
 
 
+async def htmx_quiet(page: Page) -> None:
+    """Wait (up to 15 s) until no htmx request, swap or settle is under way. (A polled
+    evaluate: the page's CSP forbids the string evaluation wait_for_function uses.)"""
+    busy = "() => !!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    for _ in range(300):
+        if not await page.evaluate(busy):
+            return
+        await asyncio.sleep(0.05)
+
+
 async def tab_to(page: Page, target, *, limit: int = 80) -> None:
     """Press Tab until ``target`` has focus, checking every stop on the way shows it."""
     handle = await target.element_handle()
     for _ in range(limit):
+        # A field's check may still be answering (its group is swapped in, focus kept by id):
+        # a keyboard user's next Tab lands after it, so wait for htmx to be quiet.
+        await htmx_quiet(page)
         await page.keyboard.press("Tab")
         focused = page.locator(":focus")
         assert await focus_is_visible(focused), (

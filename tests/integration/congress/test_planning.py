@@ -235,9 +235,10 @@ async def test_moving_the_date_sends_updated_requests_with_a_higher_sequence(
     due = await Reminder.select(Reminder.due_at).where(
         (Reminder.kind == "congress") & (Reminder.target_id == rahim.id)
     )
-    assert sorted(moved.starts_at - r["due_at"] for r in due) == [
-        dt.timedelta(days=1),
-        dt.timedelta(days=7),
+    zone = get_settings().zone
+    day = moved.starts_at.astimezone(zone).date()
+    assert sorted(r["due_at"] for r in due) == [  # at nine, a week and a day before
+        dt.datetime.combine(day - dt.timedelta(days=n), dt.time(9, 0), tzinfo=zone) for n in (7, 1)
     ]
 
     # Saving the form again unchanged is not a move: nothing more is sent.
