@@ -203,26 +203,25 @@ async def queue_cancellation(edition: Edition, registration: Registration) -> Ou
     )
 
 
-async def queue_reminder(edition: Edition, registration: Registration) -> OutboxMessage:
-    """ "See you on Saturday": the time, the place, their sessions, and how to cancel."""
+async def _queue_plain(edition: Edition, registration: Registration, name: str) -> OutboxMessage:
+    """An email with no calendar: ``templates/emails/congress/<name>``, kind ``congress.<name>``,
+    in the registrant's language, about their place and sessions."""
     pairs = await bookings_of(registration.id)
     return await queue_mail(
         to=registration.email,
-        template="congress/reminder",
+        template=f"congress/{name}",
         context=_context(edition, registration, pairs),
-        kind="congress.reminder",
+        kind=f"congress.{name}",
         locale=registration.locale,
     )
+
+
+async def queue_reminder(edition: Edition, registration: Registration) -> OutboxMessage:
+    """ "See you on Saturday": the time, the place, their sessions, and how to cancel."""
+    return await _queue_plain(edition, registration, "reminder")
 
 
 async def queue_already_registered(edition: Edition, registration: Registration) -> OutboxMessage:
     """ "You are already registered": someone registered their address again, so the page said
     "check your email" and this email carries their manage link once more."""
-    pairs = await bookings_of(registration.id)
-    return await queue_mail(
-        to=registration.email,
-        template="congress/already_registered",
-        context=_context(edition, registration, pairs),
-        kind="congress.already_registered",
-        locale=registration.locale,
-    )
+    return await _queue_plain(edition, registration, "already_registered")
